@@ -1,0 +1,137 @@
+"""The command line: `claimledger build | export | demo`.
+
+Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
+stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .errors import ClaimledgerError, UsageError
+from .ingest import Overrides
+
+EXAMPLES = Path(__file__).with_name("examples")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="claimledger", description="Build a ledger of figures, quotes, "
+                                 "people and citations from many news reports about one story.")
+    ap.add_argument("--version", action="version", version=f"claimledger {__version__}")
+    sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="add articles to a ledger (files, folders, globs, - for JSON lines)")
+    b.add_argument("paths", nargs="+", metavar="PATH",
+                   help=".txt .md .html .htm .jsonl (optionally .gz), folders, globs, or - for stdin")
+    b.add_argument("--db", required=True, help="the ledger file (SQLite); created if missing")
+    b.add_argument("--outlet", help="outlet name for every article, instead of the detected one")
+    b.add_argument("--published", help="publication date (YYYY-MM-DD) for every article")
+    b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
+
+    e = sub.add_parser("export", help="write the ledger as JSON, JSON lines or CSV")
+    e.add_argument("--db", required=True, help="the ledger file")
+    e.add_argument("--format", "-f", choices=["json", "jsonl", "csv"], default="json")
+    e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
+
+    d = sub.add_parser("demo", help="build a ledger from the bundled example articles and print its figures")
+    d.add_argument("--db", help="keep the demo ledger in this file (default: a temporary one)")
+    return ap
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return {"build": cmd_build, "export": cmd_export, "demo": cmd_demo}[args.command](args)
+    except ClaimledgerError as exc:
+        print(f"claimledger: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("claimledger: interrupted; documents stored so far are kept", file=sys.stderr)
+        return 130
+
+
+def cmd_build(args) -> int:
+    from .clean import parse_date
+    from .pipeline import build
+
+    published = None
+    if args.published:
+        published = parse_date(args.published)
+        if not published:
+            raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
+    report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
+                   quiet=args.quiet, arguments=sys.argv[1:])
+    print(f"claimledger: {report.summary()}", file=sys.stderr)
+    if report.stored + report.unchanged == 0:
+        print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+    from .store import Ledger
+
+    with Ledger(args.db, readonly=True) as ledger:
+        target = nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
+        with target as out:
+            export(ledger, args.format, out)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .pipeline import build
+    from .store import Ledger
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or str(Path(tmp) / "demo.db")
+        report = build([str(EXAMPLES)], db, quiet=True)
+        print(f"claimledger demo: {report.summary()} from {EXAMPLES}", file=sys.stderr)
+        with Ledger(db, readonly=True) as ledger:
+            print(figures_table(ledger))
+    return 0
+
+
+def figures_table(ledger, width: int = 120) -> str:
+    rows = [("value", "counts", "category", "source", "outlet", "as of")]
+    for r in ledger.rows(
+            "SELECT q.low, q.high, q.qualifier, q.counted, q.category, coalesce(e.name, q.source_text) AS src, "
+            "coalesce(d.outlet, d.source) AS outlet, q.as_of FROM quantities q "
+            "JOIN documents d ON d.id = q.document_id LEFT JOIN entities e ON e.id = q.source_entity_id "
+            "ORDER BY q.category, d.source, q.\"start\""):
+        rows.append((format_value(r["low"], r["high"], r["qualifier"]), r["counted"] or "",
+                     r["category"], r["src"] or "(unattributed)", Path(r["outlet"]).name if "/" in r["outlet"]
+                     else r["outlet"], r["as_of"] or ""))
+    limits = (16, 30, 11, 28, 24, 10)
+    lines = []
+    for row in rows:
+        lines.append("  ".join(_fit(str(cell), n) for cell, n in zip(row, limits)).rstrip())
+        if len(lines) == 1:
+            lines.append("  ".join("-" * n for n in limits))
+    return "\n".join(lines)
+
+
+def format_value(low, high, qualifier: str) -> str:
+    def num(v):
+        return f"{v:,.0f}" if v == int(v) else f"{v:,}"
+    if qualifier == "range":
+        return f"{num(low)}–{num(high)}"
+    if qualifier == "floor":
+        return f">{num(low)}"
+    if qualifier == "ceiling":
+        return f"≤{num(high)}"
+    if qualifier in ("approximate", "vague"):
+        return f"~{num(low)}"
+    return num(low)
+
+
+def _fit(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return (text[: n - 1] + "…" if len(text) > n else text).ljust(n)

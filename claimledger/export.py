@@ -1,0 +1,83 @@
+"""Export: the ledger as JSON (the format `../shared/eval/score.py` reads), JSON lines or CSV.
+
+Everything is streamed from the store row by row, so an export never holds the ledger in memory.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterator
+
+from .errors import UsageError
+from .store import Ledger
+
+FORMATS = ("json", "jsonl", "csv")
+
+SECTIONS = {
+    "documents": "SELECT id, source, text, published, outlet, title, url, raw_sha256 FROM documents ORDER BY source, id",
+    "entities": "SELECT id, name, type, (SELECT json_group_array(alias) FROM aliases a WHERE a.entity_id = e.id "
+                "AND a.alias != e.name) AS aliases FROM entities e ORDER BY name, id",
+    "mentions": 'SELECT entity_id AS entity, document_id AS document, "start", "end", surface '
+                'FROM mentions ORDER BY document_id, "start"',
+    "quantities": 'SELECT id, document_id AS document, "start", "end", surface, low, high, qualifier, vague, '
+                  "unit, counted, category, source_entity_id AS source, source_text, as_of "
+                  'FROM quantities ORDER BY document_id, "start"',
+    "quotes": 'SELECT id, document_id AS document, "start", "end", surface, speaker_entity_id AS speaker, '
+              'speaker_text FROM quotes ORDER BY document_id, "start"',
+    "citations": 'SELECT document_id AS document, cited, entity_id AS entity, "start", "end", surface, kind '
+                 'FROM citations ORDER BY document_id, "start"',
+    "groups": "SELECT g.id, g.label, g.category, json_group_array(m.quantity_id) AS quantities "
+              "FROM groups g JOIN group_members m ON m.group_id = g.id GROUP BY g.id ORDER BY g.label",
+}
+JSON_COLUMNS = {"aliases", "quantities"}
+
+CSV_COLUMNS = ["low", "high", "qualifier", "unit", "counted", "category", "source", "outlet", "as_of",
+               "published", "span_text", "document", "start", "end", "quantity_id"]
+CSV_QUERY = """
+SELECT q.low, q.high, q.qualifier, q.unit, q.counted, q.category,
+       coalesce(e.name, q.source_text) AS source, d.outlet, q.as_of, d.published,
+       q.surface AS span_text, d.source AS document, q."start", q."end", q.id AS quantity_id
+FROM quantities q JOIN documents d ON d.id = q.document_id
+LEFT JOIN entities e ON e.id = q.source_entity_id
+ORDER BY d.source, q."start"
+"""
+
+
+def records(ledger: Ledger, section: str) -> Iterator[dict]:
+    for row in ledger.rows(SECTIONS[section]):
+        item = dict(row)
+        for column in JSON_COLUMNS & item.keys():
+            item[column] = json.loads(item[column])
+        if "vague" in item:
+            item["vague"] = bool(item["vague"])
+        yield item
+
+
+def write_json(ledger: Ledger, out: IO[str]) -> None:
+    out.write("{")
+    for n, section in enumerate(SECTIONS):
+        out.write(f'{"," if n else ""}\n "{section}": [')
+        for i, item in enumerate(records(ledger, section)):
+            out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False))
+        out.write("\n ]")
+    out.write("\n}\n")
+
+
+def write_jsonl(ledger: Ledger, out: IO[str]) -> None:
+    for section in SECTIONS:
+        for item in records(ledger, section):
+            out.write(json.dumps({"type": section, **item}, ensure_ascii=False) + "\n")
+
+
+def write_csv(ledger: Ledger, out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in ledger.rows(CSV_QUERY):
+        writer.writerow([row[c] for c in CSV_COLUMNS])
+
+
+def export(ledger: Ledger, fmt: str, out: IO[str]) -> None:
+    writers = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}
+    if fmt not in writers:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    writers[fmt](ledger, out)

@@ -1,0 +1,152 @@
+"""Entity mentions and the canonical entity each refers to, within one document.
+
+spaCy's entities are corrected from context (one label per surface in a document, a name that
+speaks is a person, titles stripped), then short forms are linked to the full name they abbreviate:
+a surname or given name to the nearest full name that contains it, an acronym to the organisation
+whose initials it spells. Entity ids hash the type and a normalised name, so the same person in two
+documents gets the same id without any cross-document step.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from ..models import Entity, Mention, make_id
+from ..settings import Settings
+
+POSSESSIVE = re.compile(r"[’']s?$")
+NON_WORD = re.compile(r"[^\w]+")
+LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+# Labels the small model gives to names that are people when context says so ("Sokil Park explains").
+PERSONISH_LABELS = {"LOC", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"}
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    surface: str
+    label: str
+    sentence: int
+
+
+def name_key(name: str) -> str:
+    """A name as compared across documents: case, dots, hyphens and spacing ignored."""
+    return " ".join(NON_WORD.sub(" ", name.replace(".", "")).lower().split())
+
+
+def entity_id(label: str, name: str) -> str:
+    return make_id(label, name_key(name))
+
+
+def extract_entities(doc, document_id: str, settings: Settings) -> tuple[list[Entity], list[Mention]]:
+    found = corrected_spans(doc, settings)
+    canon = link_short_forms(found)
+    entities: dict[str, Entity] = {}
+    aliases: dict[str, set[str]] = {}
+    mentions = []
+    for f in found:
+        full = canon[id(f)]
+        eid = entity_id(full.label, full.surface)
+        entities.setdefault(eid, Entity(eid, full.surface, full.label))
+        aliases.setdefault(eid, set()).add(f.surface)
+        mentions.append(Mention(make_id(document_id, f.start, f.end), document_id, eid,
+                                f.start, f.end, f.surface))
+    out = [Entity(e.id, e.name, e.type, tuple(sorted(aliases[e.id] - {e.name}))) for e in entities.values()]
+    return out, mentions
+
+
+def corrected_spans(doc, settings: Settings) -> list[Found]:
+    labels = set(settings["entities"]["labels"])
+    cues = set(settings["attribution"]["cue_verbs"])
+    titles = settings["entities"]["titles"]
+    raw = []
+    for ent in doc.ents:
+        start, end, surface = trim_name(doc.text, ent.start_char, ent.end_char, titles)
+        if not surface or not any(ch.isupper() for ch in surface[:1]):
+            continue
+        label = ent.label_
+        if label in PERSONISH_LABELS and (speaks(ent, cues) or has_title_before(doc.text, start, titles)):
+            label = "PERSON"
+        sentence = ent.sent.start if ent.sent is not None else 0
+        raw.append(Found(start, end, surface, label, sentence))
+    person_surfaces = {f.surface for f in raw if f.label == "PERSON"}
+    votes = Counter((f.surface, f.label) for f in raw)
+    for f in raw:
+        if f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE"}:
+            f.label = "PERSON"
+        else:
+            f.label = max((lab for (s, lab) in votes if s == f.surface), key=lambda lab: votes[(f.surface, lab)])
+    return [f for f in raw if f.label in labels]
+
+
+def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, int, str]:
+    """The name inside an entity span: no leading "the", title or trailing possessive."""
+    surface = text[start:end]
+    m = LEADING_THE.match(surface)
+    if m:
+        start += m.end()
+    surface = text[start:end]
+    m = POSSESSIVE.search(surface)
+    if m and len(surface) > m.end() - m.start() + 1:
+        end -= len(m.group(0))
+    surface = text[start:end]
+    for title in sorted(titles, key=len, reverse=True):
+        m = re.match(rf"{re.escape(title)}\.?\s+(?=[A-Z])", surface, re.IGNORECASE)
+        if m:
+            start += m.end()
+            break
+    surface = text[start:end].strip()
+    return start, start + len(surface), surface
+
+
+def speaks(ent, cues: set[str]) -> bool:
+    """A name whose next word (past an appositive) is a reporting verb: a person talking."""
+    doc = ent.doc
+    i = ent.end
+    if i < len(doc) and doc[i].text == ",":
+        close = next((j for j in range(i + 1, min(len(doc), i + 14)) if doc[j].text == ","), None)
+        if close is None:
+            return False
+        i = close + 1
+    return i < len(doc) and doc[i].pos_ in ("VERB", "AUX") and doc[i].lemma_.lower() in cues
+
+
+def has_title_before(text: str, start: int, titles: list[str]) -> bool:
+    before = text[max(0, start - 25):start].rstrip().lower().rstrip(".")
+    return any(before.endswith(t) and (len(before) == len(t) or not before[-len(t) - 1].isalnum())
+               for t in titles)
+
+
+def link_short_forms(found: list[Found]) -> dict[int, Found]:
+    """For each mention, the mention whose name is its canonical form."""
+    canon: dict[int, Found] = {}
+    full_names = [f for f in found if len(f.surface.split()) > 1]
+    for f in found:
+        canon[id(f)] = best_full_form(f, full_names) or f
+    return canon
+
+
+def best_full_form(short: Found, full_names: list[Found]) -> Optional[Found]:
+    tokens = short.surface.split()
+    if len(tokens) > 1:
+        return None
+    word = tokens[0]
+    candidates = []
+    for full in full_names:
+        if full.label == "PERSON" and short.label == "PERSON" and word in full.surface.replace("-", " ").split():
+            candidates.append(full)
+        elif full.label in ("ORG", "GPE") and word.isupper() and len(word) >= 2 and initials(full.surface) == word:
+            candidates.append(full)
+    if not candidates:
+        return None
+    before = [c for c in candidates if c.start < short.start]
+    if before:
+        return max(before, key=lambda c: c.start)
+    return min(candidates, key=lambda c: c.start)
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())

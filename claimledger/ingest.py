@@ -1,0 +1,225 @@
+"""Ingest: paths in, `Article`s out (or an `InputError` naming why one input cannot be read).
+
+Reads files, folders (recursively), globs and `-` (JSON lines on stdin); unpacks `.gz`; rejects
+binary, empty and oversized inputs; decodes legacy encodings instead of rejecting them. Nothing here
+parses HTML or cleans text: that is the clean stage's work, done per document.
+"""
+from __future__ import annotations
+
+import glob
+import gzip
+import json
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Optional, Union
+
+from charset_normalizer import from_bytes
+
+from .errors import (BinaryInput, EmptyInput, InputError, MalformedInput, MissingInput,
+                     OversizedInput, UndecodableInput)
+from .models import Article, sha256_of
+from .settings import load_settings
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
+                 ".html": "html", ".htm": "html", ".xhtml": "html",
+                 ".jsonl": "jsonl", ".ndjson": "jsonl"}
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x7fELF",
+                b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3", b"\x1f\x8b")
+STDIN = "-"
+OVERSIZED_LINE = object()  # stands in for a JSON line too long to read
+
+
+@dataclass(frozen=True)
+class Overrides:
+    outlet: Optional[str] = None
+    published: Optional[str] = None
+
+
+Item = Union[Article, InputError]
+
+
+def input_format(path: Path) -> Optional[str]:
+    """`text`, `html` or `jsonl` from the file name (`.html.gz` is html), or None if unsupported."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return TEXT_SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[Union[str, Path, InputError]]:
+    """Each argument as files to read, in a stable order; a bad argument as an `InputError`."""
+    for arg in paths:
+        if arg == STDIN:
+            yield STDIN
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and input_format(p))
+            if not found:
+                yield EmptyInput(arg, "folder holds no article files (.txt .md .html .htm .jsonl, "
+                                      "optionally gzipped)")
+            yield from found
+        elif path.is_file():
+            yield path
+        elif glob.has_magic(arg):
+            matches = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            if not matches:
+                yield MissingInput(arg, "pattern matches no file")
+            yield from matches
+        else:
+            yield MissingInput(arg, "no such file or folder; check the path")
+
+
+def read_bytes(path: Path) -> bytes:
+    limits = load_settings()["limits"]
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limits["max_input_bytes"]:
+            raise OversizedInput(source, f"file is {size / 1e6:.1f} MB, over the "
+                                         f"{limits['max_input_bytes'] / 1e6:.0f} MB limit for one article")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MissingInput(source, f"cannot read file ({exc.strerror or exc})") from exc
+    if path.suffix.lower() == ".gz":
+        data = gunzip(source, data, limits["max_decompressed_bytes"])
+    return data
+
+
+def gunzip(source: str, data: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise MalformedInput(source, f"not a valid gzip file ({exc})") from exc
+    if len(out) > limit:
+        raise OversizedInput(source, f"unpacks to over {limit / 1e6:.0f} MB, the limit for one article")
+    return out
+
+
+def decode(source: str, data: bytes) -> str:
+    """Text from bytes: UTF-8 when it fits, else the legacy encoding that fits best."""
+    head = data[:8192]
+    if head.startswith(BINARY_MAGIC) or b"\x00" in head:
+        raise BinaryInput(source, "binary data, not text (an image, archive or document?)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise UndecodableInput(source, "bytes fit no known text encoding") from None
+        text = str(best)
+    if not text.strip():
+        raise EmptyInput(source, "empty: no text in the file")
+    if _control_ratio(text) > 0.05:
+        raise BinaryInput(source, "mostly control characters, not text")
+    return text
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or ch == "\ufffd")
+    return bad / max(1, len(sample))
+
+
+def read_file(path: Path, overrides: Overrides = Overrides()) -> Iterator[Item]:
+    """The articles in one file: one for text and HTML, one per line for JSON lines."""
+    source = str(path)
+    fmt = input_format(path)
+    try:
+        if fmt is None:
+            raise MalformedInput(source, f"unsupported file type {''.join(path.suffixes) or '(none)'}; "
+                                         "use .txt .md .html .htm or .jsonl")
+        if fmt == "jsonl":
+            yield from read_json_lines(source, json_lines_of(path), overrides)
+            return
+        data = read_bytes(path)
+        text = decode(source, data)
+    except InputError as exc:
+        yield exc
+        return
+    yield Article(source=source, raw_sha256=sha256_of(data), fmt=fmt, body=text,
+                  outlet=overrides.outlet, published=overrides.published)
+
+
+def json_lines_of(path: Path) -> Iterator[object]:
+    """The lines of a (possibly gzipped) JSON lines file, streamed: the file may hold many articles."""
+    source = str(path)
+    limit = load_settings()["limits"]["max_input_bytes"]
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    try:
+        with opener(path, "rb") as stream:
+            for line in stream:
+                if len(line) > limit:
+                    yield OVERSIZED_LINE
+                    continue
+                yield line.decode("utf-8-sig", errors="replace")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise MalformedInput(source, f"cannot read JSON lines ({exc})") from exc
+
+
+def read_json_lines(source: str, lines: Iterable[str], overrides: Overrides) -> Iterator[Item]:
+    stored = 0
+    for number, line in enumerate(lines, 1):
+        if line is not OVERSIZED_LINE and not line.strip():
+            continue
+        where = f"{source}:{number}"
+        if line is OVERSIZED_LINE:
+            yield OversizedInput(where, "JSON line is over the size limit for one article")
+            continue
+        try:
+            yield article_from_json(where, line, overrides)
+            stored += 1
+        except InputError as exc:
+            yield exc
+    if not stored:
+        yield EmptyInput(source, "no article in these JSON lines")
+
+
+def article_from_json(where: str, line: str, overrides: Overrides) -> Article:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(where, f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(record, dict):
+        raise MalformedInput(where, "a JSON line must be an object with `text` or `html`")
+    body, fmt = record.get("text"), "text"
+    if not (isinstance(body, str) and body.strip()):
+        body, fmt = record.get("html"), "html"
+    if not (isinstance(body, str) and body.strip()):
+        raise EmptyInput(where, "JSON line has no `text` or `html` field with content")
+    return Article(
+        source=str(record.get("url") or where),
+        raw_sha256=sha256_of(line.encode("utf-8")),
+        fmt=fmt,
+        body=body,
+        title=_str_or_none(record.get("title")),
+        url=_str_or_none(record.get("url")),
+        outlet=overrides.outlet or _str_or_none(record.get("outlet")),
+        published=overrides.published or _str_or_none(record.get("published")),
+    )
+
+
+def _str_or_none(value: object) -> Optional[str]:
+    return str(value).strip() or None if value not in (None, "") else None
+
+
+def read_stdin(stream: IO[str], overrides: Overrides) -> Iterator[Item]:
+    return read_json_lines("<stdin>", stream, overrides)
+
+
+def read_inputs(paths: Iterable[str], overrides: Overrides = Overrides(),
+                stdin: IO[str] = sys.stdin) -> Iterator[Item]:
+    """Every article from every argument, in order; unreadable inputs as `InputError`s."""
+    for item in expand_paths(paths):
+        if isinstance(item, InputError):
+            yield item
+        elif item == STDIN:
+            yield from read_stdin(stdin, overrides)
+        else:
+            yield from read_file(item, overrides)
+
+
+__all__ = ["Overrides", "read_inputs", "read_file", "expand_paths", "decode", "input_format"]

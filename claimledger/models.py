@@ -1,0 +1,172 @@
+"""The records of a ledger: one frozen dataclass per record type.
+
+A span is `(document, start, end)`: half-open code-point offsets into the document's clean text.
+Ids are content hashes (`make_id`), so building the same input twice yields the same records.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field, fields, replace
+from typing import Iterable, Optional, TypeVar
+
+log = logging.getLogger(__name__)
+
+
+def make_id(*parts: object, length: int = 16) -> str:
+    """A short, stable id from the parts' text: the same parts always give the same id."""
+    digest = hashlib.sha1("\x1f".join("" if p is None else str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:length]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input before cleaning: raw text or HTML plus whatever metadata came with it."""
+
+    source: str
+    raw_sha256: str
+    fmt: str  # "text" or "html"
+    body: str
+    title: Optional[str] = None
+    url: Optional[str] = None
+    outlet: Optional[str] = None
+    published: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    source: str
+    raw_sha256: str
+    text: str
+    title: Optional[str]
+    url: Optional[str]
+    outlet: Optional[str]
+    published: Optional[str]
+    published_from: Optional[str]  # "metadata", "text", "override" or None
+    removed_lines: int = 0
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    name: str
+    type: str  # PERSON, ORG, GPE, NORP, OUTLET
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    id: str
+    document: str
+    entity: str
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True)
+class Quantity:
+    id: str
+    document: str
+    start: int
+    end: int
+    surface: str
+    low: Optional[float]
+    high: Optional[float]
+    qualifier: str  # exact, floor, ceiling, approximate, range
+    vague: bool
+    unit: Optional[str]
+    counted: Optional[str]
+    category: str
+    source: Optional[str]  # entity id of the originator
+    source_text: Optional[str]
+    as_of: Optional[str]
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    document: str
+    start: int
+    end: int
+    surface: str
+    speaker: Optional[str]
+    speaker_text: Optional[str]
+
+
+@dataclass(frozen=True)
+class Citation:
+    id: str
+    document: str
+    cited: str
+    entity: Optional[str]
+    start: Optional[int]
+    end: Optional[int]
+    surface: Optional[str]
+    kind: str  # original-source, told, reported, citing, metadata
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label: str
+    category: str
+    quantities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    id: str
+    source: str
+    reason: str
+    code: str
+
+
+@dataclass(frozen=True)
+class DocumentRecords:
+    """Everything one document yields: what the store writes in one transaction."""
+
+    document: Document
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    dropped: tuple[str, ...] = field(default=())
+
+
+R = TypeVar("R")
+
+
+def span_is_exact(text: str, item: object) -> bool:
+    start, end, surface = getattr(item, "start"), getattr(item, "end"), getattr(item, "surface")
+    if start is None and end is None:
+        return True
+    return 0 <= start < end <= len(text) and text[start:end] == surface
+
+
+def keep_exact_spans(text: str, items: Iterable[R], dropped: list[str]) -> tuple[R, ...]:
+    """Items whose `text[start:end]` equals their surface; the rest are dropped with a logged reason."""
+    kept = []
+    for item in items:
+        if span_is_exact(text, item):
+            kept.append(item)
+        else:
+            reason = (f"{type(item).__name__} {getattr(item, 'id', '?')} dropped: span "
+                      f"{getattr(item, 'start')}-{getattr(item, 'end')} does not hold {getattr(item, 'surface')!r}")
+            log.warning(reason)
+            dropped.append(reason)
+    return tuple(kept)
+
+
+def as_row(record: object) -> dict:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+__all__ = ["Article", "Document", "Entity", "Mention", "Quantity", "Quote", "Citation", "Group",
+           "Skipped", "DocumentRecords", "make_id", "sha256_of", "keep_exact_spans", "as_row", "replace"]

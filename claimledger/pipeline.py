@@ -1,0 +1,204 @@
+"""The whole path: ingest → clean → annotate → extract → store → group.
+
+`process_article` is the per-document work as a pure function (an article in, its records out), so
+any engine can run it anywhere. `build` streams inputs through it with spaCy's batching and hands
+each result to the store, the only writer; the cross-document step (grouping) runs afterwards.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Optional
+
+from .annotate import annotate, load_nlp
+from .clean import clean_article
+from .errors import InputError
+from .extract.attribution import MentionIndex
+from .extract.citations import extract_citations
+from .extract.entities import extract_entities
+from .extract.figures import extract_figures
+from .extract.quotes import extract_quotes
+from .group import regroup
+from .ingest import Overrides, expand_paths, read_inputs
+from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
+from .settings import Settings, load_settings
+from .store import Ledger
+
+log = logging.getLogger(__name__)
+
+
+def input_key(article: Article) -> str:
+    """What makes an input the same input: its bytes and the metadata overrides applied to it."""
+    return make_id(article.raw_sha256, article.outlet, article.published, article.fmt, length=20)
+
+
+def analyse(document: Document, doc, settings: Optional[Settings] = None) -> DocumentRecords:
+    """Every record in one cleaned, annotated document; items whose span does not check are dropped."""
+    settings = settings or load_settings()
+    entities, mentions = extract_entities(doc, document.id, settings)
+    index = MentionIndex(mentions, entities)
+    quantities = extract_figures(doc, document.id, index, document.published, settings)
+    quotes = extract_quotes(doc, document.id, index, settings)
+    citations = extract_citations(doc, document.id, index, settings, document.outlet)
+    dropped: list[str] = []
+    text = document.text
+    return DocumentRecords(
+        document=document,
+        entities=tuple(entities),
+        mentions=keep_exact_spans(text, mentions, dropped),
+        quantities=keep_exact_spans(text, quantities, dropped),
+        quotes=keep_exact_spans(text, quotes, dropped),
+        citations=keep_exact_spans(text, citations, dropped),
+        dropped=tuple(dropped),
+    )
+
+
+def process_article(article: Article, nlp=None, settings: Optional[Settings] = None) -> DocumentRecords:
+    """One article in, its records out: the unit of work for any engine. Raises `InputError`."""
+    settings = settings or load_settings()
+    document = clean_article(article, settings)
+    return analyse(document, (nlp or load_nlp())(document.text), settings)
+
+
+def skipped_from(error: InputError) -> Skipped:
+    return Skipped(make_id(error.source, error.reason), error.source, error.reason, error.code)
+
+
+@dataclass
+class BuildReport:
+    stored: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    groups: int = 0
+    seconds: float = 0.0
+    words: int = 0
+
+    def summary(self) -> str:
+        return (f"stored {self.stored}, unchanged {self.unchanged}, skipped {len(self.skipped)}, "
+                f"groups {self.groups}, {self.seconds:.1f} s")
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only on a terminal and only once a build runs a while."""
+
+    def __init__(self, total: int, enabled: bool, stream=sys.stderr):
+        self.total, self.enabled, self.stream = total, enabled, stream
+        self.started = time.monotonic()
+        self.after = load_settings()["limits"]["progress_after_seconds"]
+        self.shown = False
+
+    def update(self, done: int) -> None:
+        elapsed = time.monotonic() - self.started
+        if not self.enabled or elapsed < self.after:
+            return
+        rate = done / elapsed if elapsed else 0.0
+        if self.total and done <= self.total:
+            filled = int(30 * done / self.total)
+            bar = f"[{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total}"
+        else:
+            bar = f"{done} inputs"
+        self.stream.write(f"\r{bar}  {rate:.1f}/s ")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _documents(items: Iterable, ledger: Ledger, report: BuildReport, settings: Settings,
+               on_skip: Callable[[Skipped], None], tick: Callable[[], None]) -> Iterator[tuple[str, tuple]]:
+    """Clean text and context for each input not yet in the ledger; skips are reported on the way."""
+    for item in items:
+        if isinstance(item, InputError):
+            on_skip(skipped_from(item))
+            tick()
+            continue
+        key = input_key(item)
+        if ledger.has_input(key):
+            report.unchanged += 1
+            tick()
+            continue
+        try:
+            document = clean_article(item, settings)
+        except InputError as exc:
+            on_skip(skipped_from(exc))
+            tick()
+            continue
+        yield document.text, (document, key)
+
+
+def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quiet: bool = False,
+          show_progress: Optional[bool] = None, stdin=None, arguments: Optional[list[str]] = None,
+          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> BuildReport:
+    """Builds (or extends) the ledger at `db` from `paths`; returns what happened."""
+    settings = load_settings()
+    report = BuildReport()
+    started = time.monotonic()
+    nlp = load_nlp()
+    total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
+    if show_progress is None:
+        show_progress = not quiet and sys.stderr.isatty()
+    progress = Progress(total, show_progress)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        progress.update(done)
+
+    with Ledger(db) as ledger:
+        run_id = ledger.start_run(arguments or paths)
+
+        def on_skip(skipped: Skipped) -> None:
+            report.skipped.append(skipped)
+            ledger.add_skipped(skipped, run_id)
+            if not quiet:
+                progress.close()
+                echo(f"skipped {skipped.source}: {skipped.reason}")
+
+        items = read_inputs(paths, overrides, **({"stdin": stdin} if stdin is not None else {}))
+        docs = _documents(items, ledger, report, settings, on_skip, tick)
+        status = "interrupted"
+        try:
+            for spacy_doc, (document, key) in zip_annotated(docs, nlp):
+                store_one(ledger, document, key, spacy_doc, run_id, report, settings, on_skip)
+                tick()
+            report.groups = regroup(ledger)
+            status = "done"
+        finally:
+            progress.close()
+            report.seconds = time.monotonic() - started
+            ledger.finish_run(run_id, report.stored, len(report.skipped), status)
+    return report
+
+
+def zip_annotated(docs: Iterator[tuple[str, tuple]], nlp) -> Iterator[tuple[object, tuple]]:
+    return nlp.pipe(docs, as_tuples=True, batch_size=load_settings()["limits"]["nlp_batch_size"])
+
+
+def store_one(ledger: Ledger, document: Document, key: str, spacy_doc, run_id: str, report: BuildReport,
+              settings: Settings, on_skip: Callable[[Skipped], None]) -> None:
+    existing = ledger.document_source(document.id)
+    if existing is not None:
+        on_skip(Skipped(make_id(document.source, "duplicate", existing), document.source,
+                        f"same article text as {existing}, already in the ledger", "CL108"))
+        return
+    try:
+        records = analyse(document, spacy_doc, settings)
+    except Exception as exc:  # one document's failure must not stop the batch
+        log.debug("extraction failed for %s\n%s", document.source, traceback.format_exc())
+        on_skip(Skipped(make_id(document.source, "internal", type(exc).__name__), document.source,
+                        f"extraction failed ({type(exc).__name__}: {exc}); please report this input",
+                        "CL900"))
+        return
+    ledger.add_document(records, key, run_id)
+    report.stored += 1
+    report.words += len(document.text.split())
+
+
+__all__ = ["build", "process_article", "analyse", "BuildReport", "annotate"]
