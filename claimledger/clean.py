@@ -53,6 +53,9 @@ def clean_article(article: Article, settings: Settings | None = None) -> Documen
             raise EmptyInput(article.source, "no text left after reading the file")
         raise NoArticleText(article.source, f"only {len(text)} characters of article text after "
                                             "removing page furniture")
+    letters = sum(ch.isalpha() for ch in text)
+    if letters < settings["limits"]["min_letter_ratio"] * len(text):
+        raise NoArticleText(article.source, "no readable article text: mostly symbols, not words")
     published, published_from = pick_published(article, extracted, paragraphs, settings)
     return Document(
         id=make_id(text, length=20),

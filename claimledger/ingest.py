@@ -108,8 +108,8 @@ def decode(source: str, data: bytes) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         best = from_bytes(data).best()
-        if best is None:
-            raise UndecodableInput(source, "bytes fit no known text encoding") from None
+        if best is None or best.chaos > load_settings()["limits"]["max_decoding_chaos"]:
+            raise UndecodableInput(source, "not UTF-8, and no other text encoding reads it as text") from None
         text = str(best)
     if not text.strip():
         raise EmptyInput(source, "empty: no text in the file")

@@ -175,10 +175,14 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
     head = (counted or "").split()[-1].lower() if counted else ""
     if head.rstrip("s") in people or head in people:
         return nearest_conflict_cue(doc, match, f["conflict_categories"]) or "count"
-    return "count" if counted else "other"
+    if not counted:
+        return nearest_conflict_cue(doc, match, f["conflict_categories"],
+                                    f["bare_figure_cue_distance"]) or "other"
+    return "count"
 
 
-def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]]) -> Optional[str]:
+def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
+                         max_distance: float = float("inf")) -> Optional[str]:
     span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
     if span is None:
         return None
@@ -198,7 +202,7 @@ def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]]) -
                 if span.start <= tok_i < span.end:
                     continue
                 distance = abs(tok_i - span.start) - (0.5 if tok_i > span.start else 0) - 0.1 * n
-                if best is None or distance < best[0]:
+                if distance <= max_distance and (best is None or distance < best[0]):
                     best = (distance, category)
     return best[1] if best else None
 
