@@ -164,28 +164,25 @@ def looks_like_caption(para: str) -> bool:
 
 def remove_repeats(paragraphs: list[str], settings: Settings) -> list[str]:
     """Paragraphs without the ones already seen: exact (ignoring case and punctuation) or near."""
-    threshold = settings["clean"]["near_duplicate_jaccard"]
+    from rapidfuzz import fuzz, process
+
+    threshold = settings["clean"]["near_duplicate_similarity"]
     min_words = settings["clean"]["near_duplicate_min_words"]
     seen_exact: set[str] = set()
-    seen_shingles: list[set[tuple[str, ...]]] = []
+    seen_long: list[str] = []
     kept = []
     for para in paragraphs:
         words = [w.lower() for w in WORD.findall(para)]
         key = " ".join(words)
         if key and key in seen_exact:
             continue
-        shingles = {tuple(words[i:i + 3]) for i in range(len(words) - 2)} if len(words) >= min_words else set()
-        if shingles and any(jaccard(shingles, other) >= threshold for other in seen_shingles):
-            continue
+        if len(words) >= min_words:
+            if process.extractOne(key, seen_long, scorer=fuzz.ratio, score_cutoff=threshold):
+                continue
+            seen_long.append(key)
         seen_exact.add(key)
-        if shingles:
-            seen_shingles.append(shingles)
         kept.append(para)
     return kept
-
-
-def jaccard(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def guess_title(paragraphs: list[str]) -> Optional[str]:

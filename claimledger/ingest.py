@@ -107,15 +107,25 @@ def decode(source: str, data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None or best.chaos > load_settings()["limits"]["max_decoding_chaos"]:
-            raise UndecodableInput(source, "not UTF-8, and no other text encoding reads it as text") from None
-        text = str(best)
+        text = decode_legacy(source, data)
     if not text.strip():
         raise EmptyInput(source, "empty: no text in the file")
     if _control_ratio(text) > 0.05:
         raise BinaryInput(source, "mostly control characters, not text")
     return text
+
+
+def decode_legacy(source: str, data: bytes) -> str:
+    """The encoding charset-normalizer finds least messy; on a tie, the ones Western news sites used."""
+    limits = load_settings()["limits"]
+    results = list(from_bytes(data))
+    if not results or min(r.chaos for r in results) > limits["max_decoding_chaos"]:
+        raise UndecodableInput(source, "not UTF-8, and no other text encoding reads it as text")
+    least = min(r.chaos for r in results)
+    tied = [r for r in results if r.chaos <= least + 0.01]
+    preferred = limits["preferred_legacy_encodings"]
+    tied.sort(key=lambda r: preferred.index(r.encoding) if r.encoding in preferred else len(preferred))
+    return str(tied[0])
 
 
 def _control_ratio(text: str) -> float:

@@ -1,0 +1,35 @@
+from claimledger.extract.entities import entity_id, extract_entities, name_key
+
+
+def linked(nlp, settings, text):
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    names = {e.id: e.name for e in entities}
+    return {m.surface: names[m.entity] for m in mentions}, entities
+
+
+def test_surnames_and_acronyms_link_to_the_full_name(nlp, settings):
+    text = ("South Korea's National Intelligence Service said on Thursday that Ryu Seong-hyeon had fled. "
+            "Ryu said the NIS had interviewed him twice.")
+    links, _ = linked(nlp, settings, text)
+    assert links["Ryu"] == "Ryu Seong-hyeon"
+    assert links["NIS"] == "National Intelligence Service"
+
+
+def test_ambiguous_short_name_goes_to_the_nearest_earlier_full_name(nlp, settings):
+    text = ("Kim Jong Un inspected the troops. Later, lawmaker Kim Gun wrote on Facebook about the soldiers. "
+            "Kim urged the government to act.")
+    links, _ = linked(nlp, settings, text)
+    assert links["Kim"] == "Kim Gun"
+
+
+def test_titles_and_possessives_are_not_part_of_names(nlp, settings):
+    links, _ = linked(nlp, settings, "Mr. Park thanked the host. Sokil Park said his group helps defectors.")
+    assert links["Park"] == "Sokil Park"
+    links, _ = linked(nlp, settings, "Daniel Tudor's book was published in Seoul. Tudor said it was cruel.")
+    assert "Daniel Tudor" in links and links["Tudor"] == "Daniel Tudor"
+
+
+def test_ids_ignore_spelling_of_hyphens_and_dots():
+    assert name_key("Kim Jong-un") == name_key("Kim Jong Un")
+    assert entity_id("GPE", "U.S.") == entity_id("GPE", "US")
