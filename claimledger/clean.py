@@ -205,7 +205,20 @@ def pick_published(article: Article, extracted: Extracted, paragraphs: list[str]
         parsed = parse_date(value) if value else None
         if parsed:
             return parsed, origin
-    return published_from_text(paragraphs, settings), "text"
+    from_text = published_from_text(paragraphs, settings)
+    if from_text:
+        return from_text, "text"
+    from_name = published_from_name(article.source, settings)
+    return (from_name, "file name") if from_name else (None, None)
+
+
+def published_from_name(source: str, settings: Settings) -> Optional[str]:
+    """A date written into the file name or URL path ("breitbart_2016-09-12_...", "/2025/01/12/")."""
+    for pattern in settings["dates"]["source_name_patterns"]:
+        m = re.search(pattern, source)
+        if m:
+            return parse_date(f"{m['year']}-{m['month']}-{m['day']}")
+    return None
 
 
 def published_from_text(paragraphs: list[str], settings: Settings) -> Optional[str]:

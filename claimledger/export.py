@@ -66,7 +66,7 @@ def write_json(ledger: Ledger, out: IO[str]) -> None:
 def write_jsonl(ledger: Ledger, out: IO[str]) -> None:
     for section in SECTIONS:
         for item in records(ledger, section):
-            out.write(json.dumps({"type": section, **item}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"record": section, **item}, ensure_ascii=False) + "\n")
 
 
 def write_csv(ledger: Ledger, out: IO[str]) -> None:

@@ -1,0 +1,73 @@
+import json
+
+from .conftest import EXAMPLES, run_cli, shared_path
+
+
+def test_build_mixed_folder_stores_good_files_and_names_each_bad_one(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text((EXAMPLES / "kursk-wire.txt").read_text())
+    (folder / "photo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (folder / "empty.md").write_bytes(b"")
+    (folder / "broken.html").write_text("<html><body><div><p>The ministry said that 12 people were")
+    (folder / "lines.jsonl").write_text('{"text": "x"}\n{oops\n')
+    db = tmp_path / "l.db"
+    result = run_cli("build", str(folder), str(tmp_path / "nowhere"), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    for name, reason in [("photo.html", "binary"), ("empty.md", "empty"), ("broken.html", "article text"),
+                         ("lines.jsonl:2", "not valid JSON"), ("nowhere", "no such file")]:
+        assert any(name in line and reason in line for line in lines), (name, result.stderr)
+    assert "stored 1" in lines[-1]
+    exported = run_cli("export", "--db", str(db), "--format", "json", "-o", "-")
+    data = json.loads(exported.stdout)
+    assert [d["source"].rsplit("/", 1)[-1] for d in data["documents"]] == ["good.txt"]
+
+
+def test_nothing_stored_exits_2(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = run_cli("build", str(tmp_path / "empty.txt"), "--db", str(tmp_path / "l.db"))
+    assert result.returncode == 2 and "nothing could be stored" in result.stderr
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path):
+    result = run_cli("build", str(EXAMPLES), "--db", str(tmp_path / "l.db"), "--published", "soon")
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "--published" in result.stderr
+    missing = run_cli("export", "--db", str(tmp_path / "none.db"))
+    assert missing.returncode == 4 and "no ledger" in missing.stderr
+
+
+def test_stdin_json_lines_and_overrides(tmp_path):
+    line = json.dumps({"text": "Officials said on Monday that 30 soldiers had been wounded near the border.",
+                       "url": "https://wire.test/a"})
+    db = str(tmp_path / "l.db")
+    result = run_cli("build", "-", "--db", db, "--outlet", "Wire", "--published", "2025-03-01", stdin=line)
+    assert result.returncode == 0, result.stderr
+    rows = run_cli("export", "--db", db, "--format", "csv").stdout.splitlines()
+    assert len(rows) == 2 and "Wire" in rows[1] and "2025-03-01" in rows[1]
+
+
+def test_quiet_build_prints_only_the_summary(tmp_path):
+    result = run_cli("build", str(EXAMPLES), "--db", str(tmp_path / "l.db"), "--quiet")
+    assert result.returncode == 0
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "\r" not in result.stderr
+
+
+def test_demo_prints_the_figures_table():
+    result = run_cli("demo")
+    assert result.returncode == 0, result.stderr
+    header, rule, *rows = result.stdout.splitlines()
+    assert header.split()[:3] == ["value", "counts", "category"]
+    assert any("killed" in r and "300" in r for r in rows)
+    assert any("Zelensk" in r for r in rows)
+
+
+def test_seeds_build_and_export(tmp_path):
+    seeds = shared_path("seeds")
+    db = str(tmp_path / "l.db")
+    assert run_cli("build", str(seeds), "--db", db, "-q").returncode == 0
+    out = tmp_path / "l.json"
+    assert run_cli("export", "--db", db, "--format", "json", "-o", str(out)).returncode == 0
+    assert len(json.loads(out.read_text())["documents"]) == 5

@@ -1,0 +1,28 @@
+"""The evaluation gate: each reference corpus is built and scored by ../shared's scorers, and every
+score must reach the floor pinned in eval_floors.json."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli, shared_path
+
+FLOORS = json.loads((Path(__file__).with_name("eval_floors.json")).read_text())
+CORPORA = [name for name in FLOORS if name != "about"]
+
+
+@pytest.mark.parametrize("name", CORPORA)
+def test_scores_reach_their_floors(name, tmp_path):
+    spec = FLOORS[name]
+    inputs, gold, scorer = (shared_path(spec[k]) for k in ("inputs", "gold", "scorer"))
+    db, export = tmp_path / "l.db", tmp_path / "l.json"
+    built = run_cli("build", str(inputs), "--db", str(db), "--quiet")
+    assert built.returncode == 0, built.stderr
+    assert run_cli("export", "--db", str(db), "--format", "json", "-o", str(export)).returncode == 0
+    requires = [arg for metric, floor in spec["floors"].items() for arg in ("--require", f"{metric}={floor}")]
+    extra = ["--quiet"] if scorer.name == "score.py" else []
+    result = subprocess.run([sys.executable, str(scorer), "--export", str(export), "--gold", str(gold),
+                             *extra, *requires], capture_output=True, text=True)
+    assert result.returncode == 0, f"{name} fell below its floors:\n{result.stdout}{result.stderr}"

@@ -1,0 +1,85 @@
+import sqlite3
+
+import pytest
+
+from claimledger.errors import LedgerError
+from claimledger.pipeline import build
+from claimledger.store import Ledger
+
+from .conftest import EXAMPLES
+
+CONTENT_TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
+                  "groups", "group_members", "skipped")
+
+
+def snapshot(db):
+    conn = sqlite3.connect(db)
+    try:
+        return {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}"))) for t in CONTENT_TABLES
+                if t != "skipped"} | {"skipped": sorted(conn.execute("SELECT id, source, reason FROM skipped"))}
+    finally:
+        conn.close()
+
+
+def test_ledger_has_every_table_with_foreign_keys_and_fts(example_ledger):
+    conn = sqlite3.connect(example_ledger)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert set(CONTENT_TABLES) | {"runs", "documents_fts", "quotes_fts"} <= tables
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    fks = conn.execute("PRAGMA foreign_key_list(quantities)").fetchall()
+    assert {fk[2] for fk in fks} == {"documents", "entities"}
+    hits = conn.execute("SELECT d.source FROM documents_fts f JOIN documents d ON d.rowid = f.rowid "
+                        "WHERE documents_fts MATCH 'asylum'").fetchall()
+    assert any("frontline-daily" in h[0] for h in hits)
+    quote_hits = conn.execute("SELECT q.speaker_text FROM quotes_fts f JOIN quotes q ON q.rowid = f.rowid "
+                              "WHERE quotes_fts MATCH 'training'").fetchall()
+    assert quote_hits
+
+
+def test_rebuilding_the_same_inputs_changes_nothing(tmp_path):
+    db = str(tmp_path / "l.db")
+    first = build([str(EXAMPLES)], db, quiet=True)
+    before = snapshot(db)
+    again = build([str(EXAMPLES)], db, quiet=True)
+    assert first.stored == 5 and again.stored == 0 and again.unchanged == 5
+    assert snapshot(db) == before
+
+
+def test_adding_files_processes_only_the_new_ones(tmp_path):
+    db = str(tmp_path / "l.db")
+    build([str(EXAMPLES / "kursk-wire.txt")], db, quiet=True)
+    report = build([str(EXAMPLES)], db, quiet=True)
+    assert report.stored == 4 and report.unchanged == 1
+
+
+def test_same_text_under_another_name_is_a_duplicate(tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text((EXAMPLES / "kursk-wire.txt").read_text() + "\n\n")
+    db = str(tmp_path / "l.db")
+    report = build([str(EXAMPLES / "kursk-wire.txt"), str(copy)], db, quiet=True)
+    assert report.stored == 1 and "same article text" in report.skipped[0].reason
+
+
+def test_items_point_into_their_document_text(example_ledger):
+    conn = sqlite3.connect(example_ledger)
+    for table in ("mentions", "quantities", "quotes"):
+        rows = conn.execute(f'SELECT d.text, t."start", t."end", t.surface FROM {table} t '
+                            "JOIN documents d ON d.id = t.document_id").fetchall()
+        assert rows, table
+        for text, start, end, surface in rows:
+            assert text[start:end] == surface
+
+
+def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError, match="not a claimledger ledger"):
+        Ledger(other)
+    (tmp_path / "junk.db").write_bytes(b"this is not sqlite at all, just some bytes" * 100)
+    with pytest.raises(LedgerError):
+        Ledger(tmp_path / "junk.db")
+    with pytest.raises(LedgerError, match="no ledger"):
+        Ledger(tmp_path / "missing.db", readonly=True)
