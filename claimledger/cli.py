@@ -67,7 +67,7 @@ def cmd_build(args) -> int:
         if not published:
             raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
     report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
-                   quiet=args.quiet, arguments=sys.argv[1:])
+                   quiet=args.quiet, arguments=sys.argv[1:], echo=print_line)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
     if report.stored + report.unchanged == 0:
         print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)
@@ -132,6 +132,16 @@ def format_value(low, high, qualifier: str) -> str:
     return num(low)
 
 
+def print_line(line: str) -> None:
+    print(printable(line), file=sys.stderr)
+
+
+def printable(text: str) -> str:
+    """Article-derived text made safe for a terminal: control characters shown as escapes."""
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+                   for ch in text)
+
+
 def _fit(text: str, n: int) -> str:
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     return (text[: n - 1] + "…" if len(text) > n else text).ljust(n)

@@ -123,6 +123,7 @@ class Ledger:
         started = time.time()
         run_id = make_id("run", started, arguments)
         with self.transaction():
+            self.conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self.conn.execute("INSERT INTO runs (id, started, arguments) VALUES (?, ?, ?)",
                               (run_id, started, json.dumps(arguments)))
         return run_id

@@ -71,3 +71,25 @@ def test_seeds_build_and_export(tmp_path):
     out = tmp_path / "l.json"
     assert run_cli("export", "--db", db, "--format", "json", "-o", str(out)).returncode == 0
     assert len(json.loads(out.read_text())["documents"]) == 5
+
+
+def test_control_characters_from_articles_are_escaped_on_the_terminal(tmp_path):
+    (tmp_path / "evil\x1b[31m.txt").write_text("")
+    result = run_cli("build", str(tmp_path), "--db", str(tmp_path / "l.db"))
+    assert "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+def test_progress_bar_draws_on_a_terminal_and_clears_itself():
+    import io
+
+    from claimledger.pipeline import Progress
+
+    stream = io.StringIO()
+    progress = Progress(total=4, enabled=True, stream=stream)
+    progress.after = 0
+    progress.update(2)
+    progress.close()
+    assert "2/4" in stream.getvalue() and stream.getvalue().endswith("\r\033[K")
+    silent = io.StringIO()
+    Progress(total=4, enabled=False, stream=silent).update(2)
+    assert silent.getvalue() == ""
