@@ -21,6 +21,8 @@ GROUP_PRONOUNS = {"they", "it", "we"}
 LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 PHRASE_END = re.compile(r"[,;:.!?()“”\"]|\s[-–—]\s")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# A subject longer than this is named by the entity inside it rather than by all its words.
+MAX_SOURCE_WORDS = 14
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,17 @@ class MentionIndex:
             i += 1
         return out
 
-    def best_inside(self, start: int, end: int) -> Optional[Located]:
+    def best_inside(self, start: int, end: int, head: Optional[int] = None) -> Optional[Located]:
+        """The entity a phrase names: the one holding its head word, else a person before an
+        organisation before a place, the earliest first."""
         found = self.inside(start, end)
         if not found:
             return None
-        return min(found, key=lambda x: (LABEL_RANK.get(x.label, 9), -(x.end - x.start), x.start))
+        if head is not None:
+            holding = [x for x in found if x.start <= head < x.end]
+            if holding:
+                return holding[0]
+        return min(found, key=lambda x: (LABEL_RANK.get(x.label, 9), x.start))
 
     def last_before(self, pos: int, labels: set[str]) -> Optional[Located]:
         i = bisect.bisect_left(self.starts, pos) - 1
@@ -64,8 +72,8 @@ class MentionIndex:
         return None
 
 
-def phrase_source(doc, sent, start: int, end: int, index: MentionIndex,
-                  settings: Settings) -> Optional[tuple[Optional[str], str]]:
+def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings: Settings,
+                  within: tuple[int, int] = (0, 1 << 62)) -> Optional[tuple[Optional[str], str]]:
     """An "according to X" style source in the sentence, nearest to the item."""
     phrases = settings["attribution"]["source_phrases"]
     text = doc.text
@@ -73,9 +81,9 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex,
     pattern = re.compile(rf"\b(?:{'|'.join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))})\s+",
                          re.IGNORECASE)
     for m in pattern.finditer(text, sent.start_char, sent.end_char):
-        if start <= m.start() < end:
+        if start <= m.start() < end or not within[0] <= m.start() < within[1]:
             continue
-        tail = text[m.end():sent.end_char]
+        tail = text[m.end():min(sent.end_char, within[1])]
         stop = PHRASE_END.search(tail)
         phrase_end = m.end() + (stop.start() if stop else len(tail))
         phrase = text[m.end():phrase_end].strip()
@@ -89,7 +97,8 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex,
     if best is None:
         return None
     _, p_start, p_end, phrase = best
-    located = index.best_inside(p_start, p_end)
+    words = doc.char_span(p_start, p_start + len(phrase), alignment_mode="expand")
+    located = index.best_inside(p_start, p_end, words.root.idx if words is not None else None)
     return (located.entity if located else None), phrase
 
 
@@ -136,12 +145,13 @@ def subject_source(doc, verb, index: MentionIndex, before: int) -> Optional[tupl
     if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, doc.text[found.start:found.end]) if found else None
-    located = index.best_inside(s_start, s_end)
-    if located:
-        return located.entity, doc.text[located.start:located.end]
-    if head.pos_ == "PRON" or len(words) > 8:
+    located = index.best_inside(s_start, s_end, head.idx)
+    if head.pos_ == "PRON" and not located:
         return None
-    return None, surface
+    phrase = surface.rstrip(" ,;:-—–")
+    if len(phrase.split()) > MAX_SOURCE_WORDS:
+        return (located.entity, doc.text[located.start:located.end]) if located else None
+    return (located.entity if located else None), phrase
 
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,
@@ -156,10 +166,10 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
         return None, None
     sent = span.sent
     outside = verbs_outside or (start, end)
-    found = phrase_source(doc, sent, *outside, index, settings)
+    lo, hi = within or (0, len(doc.text))
+    found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
     if found:
         return found
-    lo, hi = within or (0, len(doc.text))
     verbs = [v for v in reporting_verbs(sent, settings)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
     for verb in ranked_verbs(verbs, span):

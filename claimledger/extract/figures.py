@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..models import Quantity, make_id
+from ..models import Quantity, Quote, make_id
 from ..settings import Settings
 from .attribution import MentionIndex, find_source
 
@@ -207,16 +207,28 @@ def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
     return best[1] if best else None
 
 
+def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
+              settings: Settings) -> tuple[Optional[str], Optional[str]]:
+    """Who originates the figure: an attribution around it, or, inside a direct quote, one inside
+    the quote or else the quote's speaker."""
+    inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
+    if inside is None:
+        return find_source(doc, match.core_start, match.core_end, index, settings)
+    found = find_source(doc, match.core_start, match.core_end, index, settings, within=(inside.start, inside.end))
+    return found if found[1] else (inside.speaker, inside.speaker_text)
+
+
 def extract_figures(doc, document_id: str, index: MentionIndex, published: Optional[str],
-                    settings: Settings) -> list[Quantity]:
+                    settings: Settings, quotes: Optional[list[Quote]] = None) -> list[Quantity]:
     text = doc.text
+    quotes = quotes or []
     out = []
     for match in find_numbers(text, settings):
         if is_not_a_figure(match, doc, text, settings):
             continue
         counted = counted_phrase(doc, match)
         category = category_of(doc, match, counted, settings)
-        source, source_text = find_source(doc, match.core_start, match.core_end, index, settings)
+        source, source_text = source_of(doc, match, index, quotes, settings)
         surface = text[match.start:match.end]
         out.append(Quantity(
             id=make_id(document_id, "quantity", match.start, match.end),
