@@ -102,12 +102,23 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
     return (located.entity if located else None), phrase
 
 
+def base_forms(token) -> set[str]:
+    """The token's lemma and its plain inflection stems: the lemmatizer misses some ("rated" → "rat")."""
+    word = token.lower_
+    stems = {word, token.lemma_.lower()}
+    for suffix in ("s", "es", "d", "ed", "ing"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            stems |= {stem, stem + "e"}
+    return stems
+
+
 def reporting_verbs(sent, settings: Settings) -> list:
     """Reporting verbs in the sentence, and cue nouns the tagger took for verbs ("the U.S. estimate that")."""
     cues = set(settings["attribution"]["cue_verbs"])
     out = []
     for t in sent:
-        if t.lemma_.lower() not in cues and t.lower_ not in cues:
+        if not base_forms(t) & cues:
             continue
         if t.pos_ in ("VERB", "AUX") or (t.pos_ == "NOUN" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "that"):
             out.append(t)
@@ -176,7 +187,22 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
         found = subject_source(doc, verb, index, sent.start_char)
         if found:
             return found
-    return None, None
+    return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
+
+
+def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo: int, hi: int):
+    """"The IMF's estimate", "a Reuters/Ipsos poll": the entity that owns a source noun."""
+    nouns = set(settings["attribution"]["source_nouns"])
+    for t in sent:
+        if t.pos_ != "NOUN" or not lo <= t.idx < hi or t.lemma_.lower() not in nouns:
+            continue
+        for child in t.children:
+            if child.dep_ in ("poss", "compound", "nmod"):
+                words = list(child.subtree)
+                located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), child.idx)
+                if located:
+                    return located.entity, doc.text[located.start:located.end]
+    return None
 
 
 def ranked_verbs(verbs: list, span) -> list:

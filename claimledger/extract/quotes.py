@@ -121,7 +121,20 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
     person = index.last_before(start, {"PERSON"})
     if person and person.start >= para_start:
         return person.entity, text[person.start:person.end]
+    intro = colon_introduction(text, para_start)
+    if intro is not None and not previous:
+        entity, words = find_source(doc, intro, intro + 1, index, settings, within=(text.rfind("\n", 0, intro) + 1, intro))
+        if words:
+            return entity, words
     return previous or (None, None)
+
+
+def colon_introduction(text: str, para_start: int) -> Optional[int]:
+    """Where the previous paragraph ends in a colon ("The New York Times reports:"), if it does."""
+    i = para_start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i if i >= 0 and text[i] == ":" else None
 
 
 def next_sentence_start(text: str, end: int, para_end: int) -> Optional[int]:
