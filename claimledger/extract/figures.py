@@ -52,7 +52,7 @@ def number_pattern(settings: Settings) -> re.Pattern:
     return re.compile(
         rf"(?<![\w/#.,:$£€¥-])"
         rf"(?:(?P<qual>{qualifier})\s+)?(?:(?P<between>between|from)\s+)?"
-        rf"(?:(?P<low>{amount})(?:\s?(?:{joiner})\s?(?P<high>{amount}))?|(?P<vague>{vague}))"
+        rf"(?:(?P<low>{amount})(?:\s?(?:{joiner})\s?(?:(?:{qualifier})\s+)?(?P<high>{amount}))?|(?P<vague>{vague}))"
         rf"(?P<pct>{percent})"
         rf"(?![\w/]|[.,:]\d)",
         re.IGNORECASE)
@@ -130,11 +130,29 @@ def is_not_a_figure(match: NumberMatch, doc, text: str, settings: Settings) -> b
     line_start = text.rfind("\n", 0, match.start) + 1
     if match.start == line_start and re.match(r"\d{1,2}[.)]\s", text[match.core_start:]):
         return True
-    excluded = set(f["excluded_entity_labels"])
     span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
     if span is None:
         return False
-    return any(tok.ent_type_ in excluded for tok in span)
+    labels = {tok.ent_type_ for tok in span} - {""}
+    if labels & set(f["time_entity_labels"]):
+        return not is_duration_or_age(text, match, doc, f)
+    if labels & set(f["name_entity_labels"]):
+        return match.unit is None and not has_scale_word(text[match.core_start:match.core_end], f)
+    return False
+
+
+def is_duration_or_age(text: str, match: NumberMatch, doc, f: dict) -> bool:
+    """"10 years", "a 30-minute interview", "aged 17 and 20": amounts of time, not dates."""
+    ent = next((e for e in doc.ents if e.start_char <= match.core_start < e.end_char), None)
+    window = text[match.core_start:max(match.end, ent.end_char if ent else match.end) + 12].lower()
+    before = text[max(0, match.start - 20):match.start].lower()
+    units = "|".join(f["duration_units"])
+    return bool(re.match(rf"[\d.,\w\s-]*?[\s-](?:{units})s?\b", window)) or \
+        bool(re.search(r"\bage[sd]?\b(?: of)?\s*$", before))
+
+
+def has_scale_word(core: str, f: dict) -> bool:
+    return any(re.search(rf"\b{re.escape(w)}$", core.lower()) for w in f["scale_words"] if len(w) > 2)
 
 
 def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
