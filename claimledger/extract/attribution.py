@@ -126,28 +126,37 @@ def reporting_verbs(sent, settings: Settings) -> list:
 
 
 def subject_tokens(verb) -> Optional[list]:
-    """The words naming who reports: the subject, else the name after an inverted verb
-    ("..., cautioned another defector, Pak Yusung"), else the words before a cue noun."""
+    """The words naming who reports: the subject; for a participle or infinitive without one, the
+    subject of the verb it hangs from ("Stumpf tried ..., explaining ..."); after a quote, the name
+    following an inverted verb ("...,” cautioned another defector, Pak Yusung"); before a cue noun
+    the tagger took for a verb, the words before it."""
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
-    subject = min(subjects, key=lambda c: abs(c.i - verb.i)) if subjects else None
-    if subject is not None:
-        return list(subject.subtree)
+    if subjects:
+        return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)
+    if verb.pos_ == "NOUN":
+        return [t for t in verb.sent if t.i < verb.i] or None
+    if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
+        inherited = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
+        if inherited:
+            return list(inherited[0].subtree)
+    follows_quote = verb.i > verb.sent.start and verb.doc[verb.i - 1].is_punct
     after = next((c for c in verb.rights if c.dep_ in ("dobj", "attr", "appos", "npadvmod", "oprd")
                   and c.pos_ in ("PROPN", "NOUN")), None)
-    if after is not None and verb.pos_ != "NOUN":
+    if after is not None and follows_quote:
         return list(after.subtree)
-    if verb.pos_ == "NOUN":
-        left = [t for t in verb.sent if t.i < verb.i]
-        return left or None
     return None
 
 
-def subject_source(doc, verb, index: MentionIndex, before: int) -> Optional[tuple[Optional[str], str]]:
-    """The reporting verb's subject as (entity id or None, the words naming it)."""
+def subject_source(doc, verb, index: MentionIndex, before: int,
+                   item: tuple[int, int] = (0, 0)) -> Optional[tuple[Optional[str], str]]:
+    """The reporting verb's subject as (entity id or None, the words naming it); None when there is
+    none, or when the subject holds the item itself ("Just 9 percent of voters said ...")."""
     words = subject_tokens(verb)
     if not words:
         return None
     s_start, s_end = words[0].idx, words[-1].idx + len(words[-1].text)
+    if s_start < item[1] and item[0] < s_end:
+        return None
     surface = doc.text[s_start:s_end]
     head = words[0] if len(words) == 1 else next((w for w in words if w.head not in words), words[0])
     if head.lower_ in PERSON_PRONOUNS:
@@ -166,12 +175,13 @@ def subject_source(doc, verb, index: MentionIndex, before: int) -> Optional[tupl
 
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,
-                verbs_outside: tuple[int, int] | None = None,
-                within: tuple[int, int] | None = None) -> tuple[Optional[str], Optional[str]]:
+                verbs_outside: tuple[int, int] | None = None, within: tuple[int, int] | None = None,
+                named_only: bool = False) -> tuple[Optional[str], Optional[str]]:
     """(entity id, source words) for the item at [start, end); (None, None) when unattributed.
 
     `verbs_outside` is a span no reporting verb may come from (the quote itself); `within` bounds
-    where one may come from (the quote's paragraph)."""
+    where one may come from (the quote's paragraph). With `named_only`, a source that names no
+    entity ("people say") does not count."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None, None
@@ -179,13 +189,13 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     outside = verbs_outside or (start, end)
     lo, hi = within or (0, len(doc.text))
     found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
-    if found:
+    if found and (found[0] or not named_only):
         return found
     verbs = [v for v in reporting_verbs(sent, settings)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
     for verb in ranked_verbs(verbs, span):
-        found = subject_source(doc, verb, index, sent.start_char)
-        if found:
+        found = subject_source(doc, verb, index, sent.start_char, outside)
+        if found and (found[0] or not named_only):
             return found
     return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
 

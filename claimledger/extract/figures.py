@@ -232,7 +232,8 @@ def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
     inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
     if inside is None:
         return find_source(doc, match.core_start, match.core_end, index, settings)
-    found = find_source(doc, match.core_start, match.core_end, index, settings, within=(inside.start, inside.end))
+    found = find_source(doc, match.core_start, match.core_end, index, settings,
+                        within=(inside.start, inside.end), named_only=True)
     return found if found[1] else (inside.speaker, inside.speaker_text)
 
 
