@@ -123,10 +123,30 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
         return person.entity, text[person.start:person.end]
     intro = colon_introduction(text, para_start)
     if intro is not None and not previous:
-        entity, words = find_source(doc, intro, intro + 1, index, settings, within=(text.rfind("\n", 0, intro) + 1, intro))
+        entity, words = find_source(doc, intro, intro + 1, index, settings,
+                                    within=(text.rfind("\n", 0, intro) + 1, intro))
         if words:
             return entity, words
+        introducer = named_subject(doc, intro, index)
+        if introducer:
+            return introducer
     return previous or (None, None)
+
+
+def named_subject(doc, char: int, index: MentionIndex) -> Optional[tuple[str, str]]:
+    """The named subject of the sentence at `char` ("Sanders made the following comment:")."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        return None
+    words = list(subject.subtree)
+    located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), subject.idx)
+    if located is None or located.label not in ("PERSON", "ORG"):
+        return None
+    return located.entity, doc.text[located.start:located.end]
 
 
 def colon_introduction(text: str, para_start: int) -> Optional[int]:
