@@ -13,19 +13,25 @@ from .store import Ledger
 
 FORMATS = ("json", "jsonl", "csv")
 
+# An entity column as its canonical entity (see `link`).
+CANONICAL = "(SELECT coalesce(c.canonical_id, c.id) FROM entities c WHERE c.id = {0})"
+
 SECTIONS = {
     "documents": "SELECT id, source, text, published, outlet, title, url, raw_sha256 FROM documents ORDER BY source, id",
-    "entities": "SELECT id, name, type, (SELECT json_group_array(alias) FROM aliases a WHERE a.entity_id = e.id "
-                "AND a.alias != e.name) AS aliases FROM entities e ORDER BY name, id",
-    "mentions": 'SELECT entity_id AS entity, document_id AS document, "start", "end", surface '
-                'FROM mentions ORDER BY document_id, "start"',
+    "entities": "SELECT e.id, e.name, e.type, (SELECT json_group_array(DISTINCT a.alias) FROM aliases a "
+                "JOIN entities m ON m.id = a.entity_id WHERE coalesce(m.canonical_id, m.id) = e.id "
+                "AND a.alias != e.name) AS aliases FROM entities e WHERE e.canonical_id IS NULL "
+                "ORDER BY e.name, e.id",
+    "mentions": f'SELECT {CANONICAL.format("entity_id")} AS entity, document_id AS document, "start", "end", '
+                'surface FROM mentions ORDER BY document_id, "start"',
     "quantities": 'SELECT id, document_id AS document, "start", "end", surface, low, high, qualifier, vague, '
-                  "unit, counted, category, source_entity_id AS source, source_text, as_of "
-                  'FROM quantities ORDER BY document_id, "start"',
-    "quotes": 'SELECT id, document_id AS document, "start", "end", surface, speaker_entity_id AS speaker, '
-              'speaker_text FROM quotes ORDER BY document_id, "start"',
-    "citations": 'SELECT document_id AS document, cited, entity_id AS entity, "start", "end", surface, kind '
-                 'FROM citations ORDER BY document_id, "start"',
+                  f"unit, counted, category, {CANONICAL.format('source_entity_id')} AS source, source_text, "
+                  'as_of FROM quantities ORDER BY document_id, "start"',
+    "quotes": 'SELECT id, document_id AS document, "start", "end", surface, '
+              f"{CANONICAL.format('speaker_entity_id')} AS speaker, speaker_text "
+              'FROM quotes ORDER BY document_id, "start"',
+    "citations": f'SELECT document_id AS document, cited, {CANONICAL.format("entity_id")} AS entity, '
+                 '"start", "end", surface, kind FROM citations ORDER BY document_id, "start"',
     "groups": "SELECT g.id, g.label, g.category, json_group_array(m.quantity_id) AS quantities "
               "FROM groups g JOIN group_members m ON m.group_id = g.id GROUP BY g.id ORDER BY g.label",
 }
@@ -38,7 +44,8 @@ SELECT q.low, q.high, q.qualifier, q.unit, q.counted, q.category,
        coalesce(e.name, q.source_text) AS source, d.outlet, q.as_of, d.published,
        q.surface AS span_text, d.source AS document, q."start", q."end", q.id AS quantity_id
 FROM quantities q JOIN documents d ON d.id = q.document_id
-LEFT JOIN entities e ON e.id = q.source_entity_id
+LEFT JOIN entities s ON s.id = q.source_entity_id
+LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
 ORDER BY d.source, q."start"
 """
 

@@ -1,4 +1,4 @@
-"""The whole path: ingest → clean → annotate → extract → store → group.
+"""The whole path: ingest → clean → annotate → extract → store, then link → group across documents.
 
 `process_article` is the per-document work as a pure function (an article in, its records out), so
 any engine can run it anywhere. `build` streams inputs through it with spaCy's batching and hands
@@ -22,6 +22,7 @@ from .extract.entities import extract_entities
 from .extract.figures import extract_figures
 from .extract.quotes import extract_quotes
 from .group import regroup
+from .link import relink
 from .ingest import Overrides, expand_paths, read_inputs
 from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
 from .settings import Settings, load_settings
@@ -168,6 +169,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
             for spacy_doc, (document, key) in zip_annotated(docs, nlp):
                 store_one(ledger, document, key, spacy_doc, run_id, report, settings, on_skip)
                 tick()
+            relink(ledger)
             report.groups = regroup(ledger)
             status = "done"
         finally:

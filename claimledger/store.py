@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, raw_sha256 TEXT NOT NULL, input_key TEXT NOT NULL UNIQUE,
     title TEXT, url TEXT, outlet TEXT, published TEXT, published_from TEXT, text TEXT NOT NULL,
     words INTEGER NOT NULL, removed_lines INTEGER NOT NULL, run_id TEXT REFERENCES runs(id));
-CREATE TABLE IF NOT EXISTS entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
+    canonical_id TEXT REFERENCES entities(id));
 CREATE TABLE IF NOT EXISTS aliases (
     id TEXT PRIMARY KEY, entity_id TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -152,7 +154,8 @@ class Ledger:
             self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
                               (cur.lastrowid, doc.title or "", doc.text))
             for e in records.entities:
-                self.conn.execute("INSERT OR IGNORE INTO entities VALUES (?, ?, ?)", (e.id, e.name, e.type))
+                self.conn.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
+                                  (e.id, e.name, e.type))
                 for alias in (e.name, *e.aliases):
                     self.conn.execute("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?)",
                                       (make_id(e.id, alias), e.id, alias))
@@ -177,6 +180,16 @@ class Ledger:
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO skipped VALUES (?, ?, ?, ?, ?)",
                               (skipped.id, skipped.source, skipped.reason, skipped.code, run_id))
+
+    def replace_links(self, links: Iterable[tuple[str, str]]) -> int:
+        """Sets each entity's canonical entity anew, in one transaction: itself unless linked."""
+        count = 0
+        with self.transaction():
+            self.conn.execute("UPDATE entities SET canonical_id = NULL")
+            for entity_id, canonical_id in links:
+                self.conn.execute("UPDATE entities SET canonical_id = ? WHERE id = ?", (canonical_id, entity_id))
+                count += 1
+        return count
 
     def replace_groups(self, groups: Iterable[Group]) -> int:
         """Swaps the cross-source groups for new ones in one transaction."""

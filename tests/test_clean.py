@@ -20,11 +20,11 @@ def test_scraped_page_loses_its_furniture():
     doc = cleaned(EXAMPLES / "scraped-defectors.txt")
     for furniture in ("Advertisement", "14 Comments", "Sign up", "Enter your email", "By signing up",
                       "Photo: Lee Ji-won", "shows a photograph of his old unit", "Related stories",
-                      "Why Pyongyang sent troops", "Edited by", "Kang Min-jun Nov 3"):
+                      "Why Pyongyang sent troops", "Edited by", "Kang Min-jun Feb 3"):
         assert furniture not in doc.text, furniture
     assert doc.text.count("believe their relatives will be punished") == 1
     assert "treated as if he had never existed" in doc.text
-    assert doc.published == "2024-11-03" and doc.published_from == "text"
+    assert doc.published == "2025-02-03" and doc.published_from == "text"
 
 
 def test_html_page_gives_text_and_metadata():

@@ -21,6 +21,8 @@ GROUP_PRONOUNS = {"they", "it", "we"}
 LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 PHRASE_END = re.compile(r"[,;:.!?()“”\"]|\s[-–—]\s")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+PROPER_WORD = re.compile(r"\b[A-Z][\w.'’-]*[a-z]")
+LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
 # A subject longer than this is named by the entity inside it rather than by all its words.
 MAX_SOURCE_WORDS = 14
 
@@ -83,17 +85,17 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
     for m in pattern.finditer(text, sent.start_char, sent.end_char):
         if start <= m.start() < end or not within[0] <= m.start() < within[1]:
             continue
-        tail = text[m.end():min(sent.end_char, within[1])]
-        stop = PHRASE_END.search(tail)
-        phrase_end = m.end() + (stop.start() if stop else len(tail))
-        phrase = text[m.end():phrase_end].strip()
+        p_start, phrase_end = phrase_extent(doc, m.end(), min(sent.end_char, within[1]))
+        if p_start <= start < phrase_end:
+            phrase_end = start
+        phrase = text[p_start:phrase_end].strip()
         if not phrase or len(phrase.split()) > 12 or not phrase[:1].isalpha():
             continue
-        if m.end() <= start < phrase_end:
+        if not phrase_covers(doc, m.start(), start, end):
             continue
         distance = abs(m.start() - start)
         if best is None or distance < best[0]:
-            best = (distance, m.end(), phrase_end, phrase)
+            best = (distance, p_start, p_start + len(phrase), phrase)
     if best is None:
         return None
     _, p_start, p_end, phrase = best
@@ -111,6 +113,43 @@ def base_forms(token) -> set[str]:
             stem = word[: -len(suffix)]
             stems |= {stem, stem + "e"}
     return stems
+
+
+def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:
+    """The words after "according to": the object's noun phrase when the parse has one, else up to
+    the next punctuation."""
+    first = doc.char_span(begin, min(limit, begin + 1), alignment_mode="expand")
+    if first is not None:
+        noun = first[0]
+        while noun.head.idx >= begin and noun.head.idx < limit and noun.head != noun and \
+                noun.dep_ not in ("pobj", "dobj"):
+            noun = noun.head
+        if noun.dep_ in ("pobj", "dobj"):
+            words = [t for t in noun.subtree if t.idx >= begin]
+            return words[0].idx, min(limit, words[-1].idx + len(words[-1].text))
+    tail = doc.text[begin:limit]
+    stop = PHRASE_END.search(tail)
+    return begin, begin + (stop.start() if stop else len(tail))
+
+
+def names_someone(found: tuple[Optional[str], str]) -> bool:
+    """A source that is an entity or has a proper name in its words, not "people" or "they"."""
+    entity, words = found
+    return bool(entity) or bool(PROPER_WORD.search(LEADING_ARTICLE.sub("", words)))
+
+
+def phrase_covers(doc, phrase_start: int, start: int, end: int) -> bool:
+    """Whether "according to X" at `phrase_start` speaks for the item: it follows the item (closing
+    the sentence), attaches to the sentence's root, or to the clause that holds the item; not so
+    when it opens a later clause ("300 were killed, and according to X 2,000 were hurt")."""
+    cue = doc.char_span(phrase_start, phrase_start + 1, alignment_mode="expand")
+    item = doc.char_span(start, end, alignment_mode="expand")
+    if cue is None or item is None:
+        return True
+    if phrase_start > start:
+        return cue.start == 0 or doc[cue.start - 1].pos_ != "CCONJ"
+    head = cue[0].head
+    return head.dep_ == "ROOT" or head == cue[0] or item.root in head.subtree
 
 
 def reporting_verbs(sent, settings: Settings) -> list:
@@ -147,7 +186,25 @@ def subject_tokens(verb) -> Optional[list]:
     return None
 
 
-def subject_source(doc, verb, index: MentionIndex, before: int,
+def referent_of_description(head, index: MentionIndex, settings: Settings) -> Optional[Located]:
+    """"The agency", "the ministry", "the spokesman": the organisation or person named shortly before."""
+    if not any(c.lower_ in ("the", "this", "that") for c in head.children):
+        return None
+    table = settings["attribution"]
+    lemma = head.lemma_.lower()
+    if lemma in table["organisation_nouns"]:
+        labels = {"ORG"}
+    elif lemma in table["person_role_nouns"]:
+        labels = {"PERSON"}
+    else:
+        return None
+    found = index.last_before(head.idx, labels)
+    if found is None or head.idx - found.end > table["description_reach_chars"]:
+        return None
+    return found
+
+
+def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settings,
                    item: tuple[int, int] = (0, 0)) -> Optional[tuple[Optional[str], str]]:
     """The reporting verb's subject as (entity id or None, the words naming it); None when there is
     none, or when the subject holds the item itself ("Just 9 percent of voters said ...")."""
@@ -165,7 +222,7 @@ def subject_source(doc, verb, index: MentionIndex, before: int,
     if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, doc.text[found.start:found.end]) if found else None
-    located = index.best_inside(s_start, s_end, head.idx)
+    located = index.best_inside(s_start, s_end, head.idx) or referent_of_description(head, index, settings)
     if head.pos_ == "PRON" and not located:
         return None
     phrase = surface.rstrip(" ,;:-—–")
@@ -189,13 +246,13 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     outside = verbs_outside or (start, end)
     lo, hi = within or (0, len(doc.text))
     found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
-    if found and (found[0] or not named_only):
+    if found and (not named_only or names_someone(found)):
         return found
     verbs = [v for v in reporting_verbs(sent, settings)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
     for verb in ranked_verbs(verbs, span):
-        found = subject_source(doc, verb, index, sent.start_char, outside)
-        if found and (found[0] or not named_only):
+        found = subject_source(doc, verb, index, sent.start_char, settings, outside)
+        if found and (not named_only or names_someone(found)):
             return found
     return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
 

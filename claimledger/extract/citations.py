@@ -14,7 +14,7 @@ from ..settings import Settings
 from .attribution import MentionIndex
 from .entities import name_key
 
-PREFIX = re.compile(r"^(?:(?:the|The)\s+|[\w.-]+-based\s+)+")
+PREFIX = re.compile(r"(?:(?:the|The)\s+|[\w.-]+-based\s+)+")
 SPLIT = re.compile(r"\s+and\s+")
 # spaCy labels that make a capture a place or a time, not an outlet. PERSON is not among them: the
 # small model often takes an outlet's name ("Chosun Ilbo") for a person's.
@@ -56,7 +56,13 @@ def split_names(text: str, start: int, end: int) -> list[tuple[int, int]]:
         out.append((cursor, sep.start()))
         cursor = sep.end()
     out.append((cursor, end))
-    return [(s, e) for s, e in out if e > s and text[s:e].strip() == text[s:e]]
+    return [(s, e - 1 if ends_sentence(text[s:e]) else e) for s, e in out
+            if e > s and text[s:e].strip() == text[s:e]]
+
+
+def ends_sentence(name: str) -> bool:
+    """A full stop after a name ("told the Chosun Ilbo.") ends the sentence, not an abbreviation."""
+    return name.endswith(".") and len(name) > 2 and "." not in name[:-1]
 
 
 def not_an_outlet(doc, start: int, end: int) -> bool:

@@ -68,22 +68,49 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
         if not surface or not any(ch.isupper() for ch in surface[:1]):
             continue
         label = ent.label_
+        if label == "PERSON" and any(t.pos_ in ("VERB", "AUX") for t in ent):
+            continue  # a headline fragment ("Kursk Wants"), not a name
         if label in PERSONISH_LABELS and (speaks(ent, cues) or has_title_before(doc.text, start, titles)):
             label = "PERSON"
         sentence = ent.sent.start if ent.sent is not None else 0
         raw.append(Found(start, end, surface, label, sentence))
     person_surfaces = {f.surface for f in raw if f.label == "PERSON"}
-    person_surfaces |= {part for f in raw if f.label == "PERSON" and len(f.surface.split()) > 1
-                        for part in (f.surface.split()[0], f.surface.split()[-1])}
+    name_parts = person_name_parts(raw)
+    outlets = outlet_names(doc.text, settings)
+    for f in raw:
+        if f.surface in outlets and f.surface not in name_parts:
+            f.label = "ORG"
     votes = Counter((f.surface, f.label) for f in raw)
     for f in raw:
-        if f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE", "ORG"} and \
-                (f.label != "ORG" or len(f.surface.split()) == 1):
+        if (f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE"}) or \
+                (f.surface in name_parts and f.label in ("ORG", "GPE")):
             f.label = "PERSON"
         else:
             f.label = max((lab for (s, lab) in votes if s == f.surface), key=lambda lab: votes[(f.surface, lab)])
     kept = [f for f in raw if f.label in labels]
     return sorted(kept + propagated_names(doc, kept, settings), key=lambda f: f.start)
+
+
+def outlet_names(text: str, settings: Settings) -> set[str]:
+    """Names the text cites as outlets ("told Chosun Ilbo", "Suspilne and Hromadske reported"):
+    organisations, whatever the model says."""
+    names = set()
+    for pattern in settings.citation_patterns:
+        for m in pattern.finditer(text):
+            names.update(n.strip().rstrip(".") for n in re.split(r"\s+and\s+", m.group("outlet")))
+    return names
+
+
+def person_name_parts(found: list[Found]) -> set[str]:
+    """First and last words of multi-word person names that the model never labels otherwise."""
+    other = {f.surface for f in found if f.label != "PERSON"}
+    parts = {part for f in found if f.label == "PERSON" and len(f.surface.split()) > 1
+             for part in (f.surface.split()[0], f.surface.split()[-1])}
+    return parts - {s for s in other if s in parts and not _only_org_or_gpe(s, found)}
+
+
+def _only_org_or_gpe(surface: str, found: list[Found]) -> bool:
+    return all(f.label in ("ORG", "GPE", "PERSON") for f in found if f.surface == surface)
 
 
 def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]:

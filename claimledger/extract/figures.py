@@ -15,6 +15,7 @@ from typing import Optional
 from ..models import Quantity, Quote, make_id
 from ..settings import Settings
 from .attribution import MentionIndex, find_source
+from .dates import as_of
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CONFLICT = ("casualties", "killed", "wounded", "captured", "deployed")
@@ -254,5 +255,5 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
             document=document_id, start=match.start, end=match.end, surface=surface,
             low=match.low, high=match.high, qualifier=match.qualifier, vague=match.vague,
             unit=match.unit, counted=counted, category=category, source=source,
-            source_text=source_text, as_of=published))
+            source_text=source_text, as_of=as_of(doc, match.core_start, match.core_end, published, settings)))
     return out

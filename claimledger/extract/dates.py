@@ -1,0 +1,117 @@
+"""As-of dates: the date a figure refers to or was stated, resolved against the publication date.
+
+A DATE expression in the figure's sentence ("on Wednesday", "the end of November last year",
+"last fall", "Oct. 18, 2024") is resolved to an ISO 8601 date, month, year or interval of months
+("2024-09/2024-11"); amounts of time ("three months") are not dates. Without one, the figure is as
+of the publication date. dateparser reads what the rules in `[dates.relative]` do not.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Optional
+
+from ..settings import Settings
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december"]
+MONTH_PREFIX = {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
+MONTH_NAME = "|".join(f"{m[:3]}(?:{m[3:]}|{'t' if m.startswith('sep') else ''})?" for m in MONTHS)
+
+
+def resolve(expression: str, published: Optional[str], settings: Settings) -> Optional[str]:
+    """The ISO date (or month, year, interval) an expression names, seen from `published`."""
+    table = settings["dates"]["relative"]
+    text = " ".join(expression.lower().replace("’", "'").split())
+    text = re.sub(r"^(?:on|in|at|by|since|during|as of|from)\s+", "", text)
+    base = date.fromisoformat(published) if published else None
+    if base is not None:
+        for resolver in (_same_day, _year_word, _weekday, _season, _month):
+            found = resolver(text, base, table)
+            if found:
+                return found
+    if re.search(table["duration_pattern"], text):
+        return None
+    return _absolute(text, base)
+
+
+def _same_day(text: str, base: date, table: dict) -> Optional[str]:
+    offset = table["day_words"].get(text)
+    return (base + timedelta(days=offset)).isoformat() if offset is not None else None
+
+
+def _weekday(text: str, base: date, table: dict) -> Optional[str]:
+    m = re.fullmatch(r"(?:last |this |on )?(%s)" % "|".join(WEEKDAYS), text)
+    if not m:
+        return None
+    back = (base.weekday() - WEEKDAYS.index(m.group(1))) % 7
+    if text.startswith("last ") and back == 0:
+        back = 7
+    return (base - timedelta(days=back)).isoformat()
+
+
+def _season(text: str, base: date, table: dict) -> Optional[str]:
+    m = re.fullmatch(r"(last|this|next)?\s*(%s)(?: of (\d{4}))?" % "|".join(table["seasons"]), text)
+    if not m:
+        return None
+    first, last = table["seasons"][m.group(2)]
+    year = int(m.group(3)) if m.group(3) else base.year
+    if m.group(1) == "last" or (not m.group(3) and date(year, first, 1) > base):
+        year -= 1
+    end_year = year + 1 if last < first else year
+    return f"{year:04d}-{first:02d}/{end_year:04d}-{last:02d}"
+
+
+def _month(text: str, base: date, table: dict) -> Optional[str]:
+    m = re.fullmatch(r"(?:the )?(?:(?:end|beginning|start|middle) of |(?:early|mid|late)[ -])?"
+                     r"(%s)\.?(?:,? (?:of )?(last year|this year|(\d{4})))?" % MONTH_NAME, text)
+    if not m:
+        return None
+    month = MONTH_PREFIX[m.group(1)[:3]]
+    if m.group(3):
+        year = int(m.group(3))
+    elif m.group(2) == "last year":
+        year = base.year - 1
+    else:
+        year = base.year if month <= base.month else base.year - 1
+    return f"{year:04d}-{month:02d}"
+
+
+def _year_word(text: str, base: date, table: dict) -> Optional[str]:
+    offset = table["year_words"].get(text)
+    if offset is not None:
+        return f"{base.year + offset:04d}"
+    offset = table["month_words"].get(text)
+    if offset is not None:
+        month_index = base.year * 12 + base.month - 1 + offset
+        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+    return None
+
+
+def _absolute(text: str, base: Optional[date]) -> Optional[str]:
+    if not re.search(r"\d", text) or re.fullmatch(r"\d{4}", text):
+        return text if re.fullmatch(r"\d{4}", text) else None
+    import dateparser
+
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    if base is not None:
+        from datetime import datetime
+
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    return parsed.date().isoformat() if parsed else None
+
+
+def as_of(doc, start: int, end: int, published: Optional[str], settings: Settings) -> Optional[str]:
+    """The figure's as-of date: the nearest date expression in its sentence, else publication."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return published
+    candidates = [e for e in span.sent.ents if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)]
+    for ent in sorted(candidates, key=lambda e: abs(e.start_char - start)):
+        resolved = resolve(ent.text, published, settings)
+        if resolved:
+            return resolved
+    return published

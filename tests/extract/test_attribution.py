@@ -1,0 +1,50 @@
+"""Who originates a figure or speaks a quote: rules checked on sentences of our own."""
+from claimledger.extract.attribution import MentionIndex
+from claimledger.extract.entities import extract_entities
+from claimledger.extract.figures import extract_figures
+from claimledger.extract.quotes import extract_quotes
+
+
+def analysed(nlp, settings, text):
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    index = MentionIndex(mentions, entities)
+    names = {e.id: e.name for e in entities}
+    quotes = extract_quotes(doc, "d", index, settings)
+    figures = extract_figures(doc, "d", index, None, settings, quotes)
+    return ({q.surface: (names.get(q.speaker), q.speaker_text) for q in quotes},
+            {f.low if f.low is not None else f.high: (names.get(f.source), f.source_text) for f in figures})
+
+
+def test_definite_description_refers_to_the_organisation_named_before(nlp, settings):
+    text = ("South Korea's National Intelligence Service briefed lawmakers on Thursday. "
+            "The agency said Pyongyang had sent more than 11,000 troops to Russia.")
+    _, figures = analysed(nlp, settings, text)
+    assert figures[11000][0] == "National Intelligence Service"
+
+
+def test_inverted_reporting_clause_after_a_quote(nlp, settings):
+    text = "“They will be punished if they surrender to the enemy,” warned another defector, Pak Yusung."
+    quotes, _ = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Pak Yusung"
+
+
+def test_quote_introduced_by_a_colon_paragraph(nlp, settings):
+    text = ("On Monday, Senator Maria Lopez made the following remarks:\n\n"
+            "“Nearly 40 percent of the families in this district have lost income this year.”")
+    quotes, figures = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Maria Lopez"
+    assert figures[40][0] == "Maria Lopez"
+
+
+def test_figure_in_a_quote_takes_the_speaker_unless_the_quote_names_its_own_source(nlp, settings):
+    text = ("“About 300 soldiers were killed, and according to the Defense Ministry another 2,000 were "
+            "wounded,” Daniel Tudor said.")
+    _, figures = analysed(nlp, settings, text)
+    assert figures[300][0] == "Daniel Tudor"
+    assert "Defense Ministry" in figures[2000][1]
+
+
+def test_unattributed_figure_stays_unattributed(nlp, settings):
+    _, figures = analysed(nlp, settings, "Daniel Tudor arrived. The convoy carried 40 tonnes of grain.")
+    assert figures[40] == (None, None)
