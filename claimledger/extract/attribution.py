@@ -135,7 +135,8 @@ def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:
 def names_someone(found: tuple[Optional[str], str]) -> bool:
     """A source that is an entity or has a proper name in its words, not "people" or "they"."""
     entity, words = found
-    return bool(entity) or bool(PROPER_WORD.search(LEADING_ARTICLE.sub("", words)))
+    capitalised = [i for i, w in enumerate(LEADING_ARTICLE.sub("", words).split()) if PROPER_WORD.match(w)]
+    return bool(entity) or len(capitalised) > 1 or any(i > 0 for i in capitalised)
 
 
 def phrase_covers(doc, phrase_start: int, start: int, end: int) -> bool:
