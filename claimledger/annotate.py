@@ -40,7 +40,7 @@ def load_nlp(model: str | None = None):
     return nlp
 
 
-def annotate(texts: Iterable[str], nlp=None, batch_size: int | None = None) -> Iterator:
+def annotate(items: Iterable[tuple[str, object]], nlp=None) -> Iterator[tuple[object, object]]:
+    """(spaCy Doc, context) for each (text, context), in spaCy's batches."""
     nlp = nlp or load_nlp()
-    size = batch_size or load_settings()["limits"]["nlp_batch_size"]
-    return nlp.pipe(texts, batch_size=size)
+    return nlp.pipe(items, as_tuples=True, batch_size=load_settings()["limits"]["nlp_batch_size"])

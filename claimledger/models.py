@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from typing import Iterable, Optional, TypeVar
 
 log = logging.getLogger(__name__)
@@ -144,7 +144,7 @@ R = TypeVar("R")
 
 
 def span_is_exact(text: str, item: object) -> bool:
-    start, end, surface = getattr(item, "start"), getattr(item, "end"), getattr(item, "surface")
+    start, end, surface = item.start, item.end, item.surface
     if start is None and end is None:
         return True
     return 0 <= start < end <= len(text) and text[start:end] == surface
@@ -158,15 +158,11 @@ def keep_exact_spans(text: str, items: Iterable[R], dropped: list[str]) -> tuple
             kept.append(item)
         else:
             reason = (f"{type(item).__name__} {getattr(item, 'id', '?')} dropped: span "
-                      f"{getattr(item, 'start')}-{getattr(item, 'end')} does not hold {getattr(item, 'surface')!r}")
+                      f"{item.start}-{item.end} does not hold {item.surface!r}")
             log.warning(reason)
             dropped.append(reason)
     return tuple(kept)
 
 
-def as_row(record: object) -> dict:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
-
-
 __all__ = ["Article", "Document", "Entity", "Mention", "Quantity", "Quote", "Citation", "Group",
-           "Skipped", "DocumentRecords", "make_id", "sha256_of", "keep_exact_spans", "as_row", "replace"]
+           "Skipped", "DocumentRecords", "make_id", "sha256_of", "keep_exact_spans"]

@@ -166,7 +166,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         docs = _documents(items, ledger, report, settings, on_skip, tick)
         status = "interrupted"
         try:
-            for spacy_doc, (document, key) in zip_annotated(docs, nlp):
+            for spacy_doc, (document, key) in annotate(docs, nlp):
                 store_one(ledger, document, key, spacy_doc, run_id, report, settings, on_skip)
                 tick()
             relink(ledger)
@@ -177,10 +177,6 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
             report.seconds = time.monotonic() - started
             ledger.finish_run(run_id, report.stored, len(report.skipped), status)
     return report
-
-
-def zip_annotated(docs: Iterator[tuple[str, tuple]], nlp) -> Iterator[tuple[object, tuple]]:
-    return nlp.pipe(docs, as_tuples=True, batch_size=load_settings()["limits"]["nlp_batch_size"])
 
 
 def store_one(ledger: Ledger, document: Document, key: str, spacy_doc, run_id: str, report: BuildReport,
@@ -203,4 +199,4 @@ def store_one(ledger: Ledger, document: Document, key: str, spacy_doc, run_id: s
     report.words += len(document.text.split())
 
 
-__all__ = ["build", "process_article", "analyse", "BuildReport", "annotate"]
+__all__ = ["build", "process_article", "analyse", "BuildReport"]

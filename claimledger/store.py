@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 from .errors import LedgerError
-from .models import DocumentRecords, Group, Skipped, as_row, make_id
+from .models import DocumentRecords, Group, Skipped, make_id
 
 SCHEMA_VERSION = 1
 
@@ -230,4 +230,4 @@ class _Transaction:
         return False
 
 
-__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES", "as_row"]
+__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES"]
