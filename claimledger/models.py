@@ -86,6 +86,7 @@ class Quantity:
     source: Optional[str]  # entity id of the originator
     source_text: Optional[str]
     as_of: Optional[str]
+    increment: bool = False  # "an additional 20,000": on top of a total, not the total
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,17 @@ class Citation:
 
 @dataclass(frozen=True)
 class Group:
+    """Figures from any documents that count the same thing, and what their sources say together."""
+
     id: str
     label: str
     category: str
     quantities: tuple[str, ...]
+    status: str = "single-source"  # corroborated, single-source, conflicting, evolving, unattributed
+    originators: tuple[str, ...] = ()  # canonical entity ids (or the words naming an unlinked source)
+    outlets: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # ids of groups this one sums or splits (casualties ~ killed + wounded)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ class DocumentRecords:
     quantities: tuple[Quantity, ...] = ()
     quotes: tuple[Quote, ...] = ()
     citations: tuple[Citation, ...] = ()
+    minhash: bytes = b""  # the text's MinHash signature, for finding near-copies across documents
     dropped: tuple[str, ...] = field(default=())
 
 

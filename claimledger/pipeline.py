@@ -21,7 +21,7 @@ from .extract.citations import extract_citations
 from .extract.entities import extract_entities
 from .extract.figures import extract_figures
 from .extract.quotes import extract_quotes
-from .group import regroup
+from .group import regroup, text_signature
 from .link import relink
 from .ingest import Overrides, expand_paths, read_inputs
 from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
@@ -53,6 +53,7 @@ def analyse(document: Document, doc, settings: Optional[Settings] = None) -> Doc
         quantities=keep_exact_spans(text, quantities, dropped),
         quotes=keep_exact_spans(text, quotes, dropped),
         citations=keep_exact_spans(text, citations, dropped),
+        minhash=text_signature(text, settings),
         dropped=tuple(dropped),
     )
 

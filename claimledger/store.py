@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, raw_sha256 TEXT NOT NULL, input_key TEXT NOT NULL UNIQUE,
     title TEXT, url TEXT, outlet TEXT, published TEXT, published_from TEXT, text TEXT NOT NULL,
-    words INTEGER NOT NULL, removed_lines INTEGER NOT NULL, run_id TEXT REFERENCES runs(id));
+    words INTEGER NOT NULL, removed_lines INTEGER NOT NULL, run_id TEXT REFERENCES runs(id), minhash BLOB);
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
     canonical_id TEXT REFERENCES entities(id));
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS quantities (
     id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id),
     "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL, low REAL, high REAL,
     qualifier TEXT NOT NULL, vague INTEGER NOT NULL, unit TEXT, counted TEXT, category TEXT NOT NULL,
-    source_entity_id TEXT REFERENCES entities(id), source_text TEXT, as_of TEXT);
+    source_entity_id TEXT REFERENCES entities(id), source_text TEXT, as_of TEXT, increment INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS quotes (
     id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id),
     "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
@@ -48,7 +48,19 @@ CREATE TABLE IF NOT EXISTS quotes (
 CREATE TABLE IF NOT EXISTS citations (
     id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), cited TEXT NOT NULL,
     entity_id TEXT REFERENCES entities(id), "start" INTEGER, "end" INTEGER, surface TEXT, kind TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS groups (id TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, note TEXT);
+CREATE TABLE IF NOT EXISTS group_originators (
+    group_id TEXT NOT NULL REFERENCES groups(id), originator TEXT NOT NULL,
+    entity_id TEXT REFERENCES entities(id), PRIMARY KEY (group_id, originator));
+CREATE TABLE IF NOT EXISTS group_outlets (
+    group_id TEXT NOT NULL REFERENCES groups(id), outlet TEXT NOT NULL, PRIMARY KEY (group_id, outlet));
+CREATE TABLE IF NOT EXISTS group_relations (
+    group_id TEXT NOT NULL REFERENCES groups(id), related_id TEXT NOT NULL REFERENCES groups(id),
+    PRIMARY KEY (group_id, related_id));
+CREATE TABLE IF NOT EXISTS near_copies (
+    document_a TEXT NOT NULL REFERENCES documents(id), document_b TEXT NOT NULL REFERENCES documents(id),
+    similarity REAL NOT NULL, PRIMARY KEY (document_a, document_b));
 CREATE TABLE IF NOT EXISTS group_members (
     group_id TEXT NOT NULL REFERENCES groups(id), quantity_id TEXT NOT NULL REFERENCES quantities(id),
     PRIMARY KEY (group_id, quantity_id));
@@ -67,7 +79,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, 
 """
 
 TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
-          "groups", "group_members", "skipped", "runs")
+          "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
+          "skipped", "runs")
 
 
 class Ledger:
@@ -148,9 +161,10 @@ class Ledger:
         with self.transaction():
             cur = self.conn.execute(
                 "INSERT INTO documents (id, source, raw_sha256, input_key, title, url, outlet, published, "
-                "published_from, text, words, removed_lines, run_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "published_from, text, words, removed_lines, run_id, minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, doc.source, doc.raw_sha256, input_key, doc.title, doc.url, doc.outlet,
-                 doc.published, doc.published_from, doc.text, len(doc.text.split()), doc.removed_lines, run_id))
+                 doc.published, doc.published_from, doc.text, len(doc.text.split()), doc.removed_lines, run_id,
+                 records.minhash or None))
             self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
                               (cur.lastrowid, doc.title or "", doc.text))
             for e in records.entities:
@@ -163,9 +177,10 @@ class Ledger:
                                   [(m.id, m.document, m.entity, m.start, m.end, m.surface)
                                    for m in records.mentions])
             self.conn.executemany(
-                "INSERT OR IGNORE INTO quantities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR IGNORE INTO quantities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(q.id, q.document, q.start, q.end, q.surface, q.low, q.high, q.qualifier, int(q.vague),
-                  q.unit, q.counted, q.category, q.source, q.source_text, q.as_of) for q in records.quantities])
+                  q.unit, q.counted, q.category, q.source, q.source_text, q.as_of, int(q.increment))
+                 for q in records.quantities])
             for q in records.quotes:
                 cur = self.conn.execute("INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?)",
                                         (q.id, q.document, q.start, q.end, q.surface, q.speaker, q.speaker_text))
@@ -191,17 +206,31 @@ class Ledger:
                 count += 1
         return count
 
+    def replace_near_copies(self, pairs: Iterable[tuple[str, str, float]]) -> int:
+        with self.transaction():
+            self.conn.execute("DELETE FROM near_copies")
+            rows = [(a, b, sim) if a < b else (b, a, sim) for a, b, sim in pairs]
+            self.conn.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?)", rows)
+        return len(rows)
+
     def replace_groups(self, groups: Iterable[Group]) -> int:
         """Swaps the cross-source groups for new ones in one transaction."""
         count = 0
         with self.transaction():
-            self.conn.execute("DELETE FROM group_members")
-            self.conn.execute("DELETE FROM groups")
+            for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups"):
+                self.conn.execute(f"DELETE FROM {table}")
+            relations = []
             for g in groups:
-                self.conn.execute("INSERT INTO groups VALUES (?, ?, ?)", (g.id, g.label, g.category))
-                self.conn.executemany("INSERT INTO group_members VALUES (?, ?)",
-                                      [(g.id, q) for q in g.quantities])
+                self.conn.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?)",
+                                  (g.id, g.label, g.category, g.status, g.note))
+                self.conn.executemany("INSERT INTO group_members VALUES (?, ?)", [(g.id, q) for q in g.quantities])
+                self.conn.executemany(
+                    "INSERT INTO group_originators VALUES (?, ?, (SELECT id FROM entities WHERE id = ?))",
+                    [(g.id, o, o) for o in g.originators])
+                self.conn.executemany("INSERT INTO group_outlets VALUES (?, ?)", [(g.id, o) for o in g.outlets])
+                relations += [(g.id, r) for r in g.related]
                 count += 1
+            self.conn.executemany("INSERT INTO group_relations VALUES (?, ?)", relations)
         return count
 
     # -- reading -----------------------------------------------------------------------------

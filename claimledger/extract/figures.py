@@ -229,13 +229,23 @@ def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
 def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
               settings: Settings) -> tuple[Optional[str], Optional[str]]:
     """Who originates the figure: an attribution around it, or, inside a direct quote, one inside
-    the quote or else the quote's speaker."""
+    the quote or else the quote's speaker; a speaker who asks (an interviewer's question) does not
+    originate the figures in the question."""
     inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
     if inside is None:
         return find_source(doc, match.core_start, match.core_end, index, settings)
+    if inside.surface.rstrip(" ”\"'’").endswith("?"):
+        return None, None
     found = find_source(doc, match.core_start, match.core_end, index, settings,
                         within=(inside.start, inside.end), named_only=True)
     return found if found[1] else (inside.speaker, inside.speaker_text)
+
+
+def is_increment(text: str, match: NumberMatch, settings: Settings) -> bool:
+    """"An additional 20,000", "another 2,000": a figure on top of a total, not the total."""
+    words = "|".join(re.escape(w) for w in settings["figures"]["increment_words"])
+    before = text[max(0, match.start - 30):match.start]
+    return bool(re.search(rf"\b(?:{words})\s+$", before, re.IGNORECASE))
 
 
 def extract_figures(doc, document_id: str, index: MentionIndex, published: Optional[str],
@@ -255,5 +265,6 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
             document=document_id, start=match.start, end=match.end, surface=surface,
             low=match.low, high=match.high, qualifier=match.qualifier, vague=match.vague,
             unit=match.unit, counted=counted, category=category, source=source,
-            source_text=source_text, as_of=as_of(doc, match.core_start, match.core_end, published, settings)))
+            source_text=source_text, as_of=as_of(doc, match.core_start, match.core_end, published, settings),
+            increment=is_increment(text, match, settings)))
     return out
