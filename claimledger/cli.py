@@ -1,4 +1,4 @@
-"""The command line: `claimledger build | export | demo`.
+"""The command line: `claimledger build | export | report | demo`.
 
 Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
 stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
@@ -39,6 +39,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--format", "-f", choices=["json", "jsonl", "csv"], default="json")
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
+    r = sub.add_parser("report", help="write a report people read: HTML (self-contained), Markdown or CSV")
+    r.add_argument("--db", required=True, help="the ledger file")
+    r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html")
+    r.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
+
     d = sub.add_parser("demo", help="build a ledger from the bundled example articles and print its figures")
     d.add_argument("--db", help="keep the demo ledger in this file (default: a temporary one)")
     return ap
@@ -48,10 +53,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return {"build": cmd_build, "export": cmd_export, "demo": cmd_demo}[args.command](args)
+        return {"build": cmd_build, "export": cmd_export, "report": cmd_report, "demo": cmd_demo}[args.command](args)
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("claimledger: interrupted; documents stored so far are kept", file=sys.stderr)
         return 130
@@ -77,12 +85,23 @@ def cmd_build(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import export
+
+    return write_from_ledger(args, export)
+
+
+def cmd_report(args) -> int:
+    from .report import report
+
+    return write_from_ledger(args, report)
+
+
+def write_from_ledger(args, writer) -> int:
     from .store import Ledger
 
     with Ledger(args.db, readonly=True) as ledger:
         target = nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
         with target as out:
-            export(ledger, args.format, out)
+            writer(ledger, args.format, out)
     return 0
 
 

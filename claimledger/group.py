@@ -26,6 +26,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
+from .extract.attribution import names_someone
 from .extract.entities import name_key
 from .models import Group, make_id
 from .settings import Settings, load_settings
@@ -121,7 +122,9 @@ def interval(m: Member, tolerance: float) -> tuple[float, float]:
     tolerance /= 2
     low = m.low if m.low is not None else 0.0
     high = m.high if m.high is not None else INFINITY
-    if m.qualifier in ("exact", "approximate", "vague"):
+    if m.qualifier == "vague":
+        high = low * 10  # "several hundred", "thousands": within the order of magnitude
+    elif m.qualifier in ("exact", "approximate"):
         high = low if m.high is None else high
     return low * (1 - tolerance), high * (1 + tolerance)
 
@@ -145,7 +148,8 @@ def load_members(ledger: Ledger, settings: Settings, clusters: Clusters) -> dict
             "d.outlet, d.source, d.published FROM quantities q JOIN documents d ON d.id = q.document_id "
             "LEFT JOIN entities s ON s.id = q.source_entity_id "
             "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) ORDER BY q.document_id, q.\"start\""):
-        origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if r["source_text"] else None)
+        named = r["source_text"] and names_someone((None, r["source_text"]))
+        origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
         outlet = r["outlet"] or PurePath(r["source"]).stem
         key = (r["category"], subject_of(r["counted"], r["category"], settings), bool(r["increment"]))
         keyed[key].append(Member(r["id"], clusters.find(r["document_id"]), r["low"], r["high"], r["qualifier"],
@@ -162,11 +166,17 @@ def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
     if not by_origin:
         return "unattributed", "no figure here is attributed to a source"
     origins = list(by_origin)
+    drift = None
     for i, a in enumerate(origins):
         for b in origins[i + 1:]:
-            if not any(agree(interval(x, tolerance), interval(y, tolerance))
-                       for x in by_origin[a] for y in by_origin[b]):
+            pairs = [(x, y) for x in by_origin[a] for y in by_origin[b]]
+            if any(agree(interval(x, tolerance), interval(y, tolerance)) for x, y in pairs):
+                continue
+            if any(same_time(x.as_of, y.as_of) for x, y in pairs):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
+            drift = drift or f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
+    if drift:
+        return "evolving", drift
     if len(origins) >= 2:
         return "corroborated", f"{len(origins)} originators agree within {tolerance:.0%}"
     only = by_origin[origins[0]]
@@ -174,6 +184,11 @@ def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
     return "single-source", f"one originator, {name_of(only)}, relayed by {len({m.outlet for m in only})} outlet(s)"
+
+
+def same_time(a: Optional[str], b: Optional[str]) -> bool:
+    """Whether two as-of dates may be the same time: equal to the month, or one unknown."""
+    return not a or not b or a[:7] == b[:7] or a.startswith(b) or b.startswith(a)
 
 
 def name_of(members: list[Member]) -> str:
@@ -199,10 +214,15 @@ def compare_parts(total: list[Member], parts: dict[str, list[Member]], tolerance
         for m in total:
             if m.originator and m.originator != origin:
                 derived = Member("", "", value, value, "exact", origin, names[origin], None, "")
-                if not agree(interval(derived, tolerance), interval(m, tolerance)):
+                if not agree(interval(derived, tolerance), interval(m, tolerance)) and \
+                        same_time(m.as_of, parts_as_of(parts, origin)):
                     return (f"{names[origin]}'s killed + wounded ({value:,.0f}) and {m.originator_name}'s "
                             f"casualties ({point(m):,.0f}) disagree")
     return None
+
+
+def parts_as_of(parts: dict[str, list[Member]], origin: str) -> Optional[str]:
+    return next((m.as_of for ms in parts.values() for m in ms if m.originator == origin), None)
 
 
 def plan_groups(ledger: Ledger, clusters: Clusters) -> list[Group]:

@@ -252,6 +252,8 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     verbs = [v for v in reporting_verbs(sent, settings)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
     for verb in ranked_verbs(verbs, span):
+        if speaker_holds_item(verb, outside):
+            break  # "Two soldiers say ...": the figure is part of who speaks, not what is said
         found = subject_source(doc, verb, index, sent.start_char, settings, outside)
         if found and (not named_only or names_someone(found)):
             return found
@@ -271,6 +273,11 @@ def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo:
                 if located:
                     return located.entity, doc.text[located.start:located.end]
     return None
+
+
+def speaker_holds_item(verb, item: tuple[int, int]) -> bool:
+    words = subject_tokens(verb)
+    return bool(words) and words[0].idx < item[1] and item[0] < words[-1].idx + len(words[-1].text)
 
 
 def ranked_verbs(verbs: list, span) -> list:

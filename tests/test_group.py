@@ -1,0 +1,83 @@
+"""Cross-source groups: what the seeds must show, and near-copies on articles of our own."""
+import io
+import json
+
+import pytest
+
+from claimledger.export import export
+from claimledger.pipeline import build
+from claimledger.store import Ledger
+
+from .conftest import EXAMPLES, shared_path
+
+
+def exported(db):
+    out = io.StringIO()
+    with Ledger(db, readonly=True) as ledger:
+        export(ledger, "json", out)
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory):
+    db = tmp_path_factory.mktemp("seeds") / "l.db"
+    build([str(shared_path("seeds"))], str(db), quiet=True)
+    return exported(db)
+
+
+def group_holding(data, anchor_doc, surface):
+    docs = {d["id"]: d["source"] for d in data["documents"]}
+    wanted = [q["id"] for q in data["quantities"] if anchor_doc in docs[q["document"]] and q["surface"] == surface]
+    assert wanted, (anchor_doc, surface)
+    return next(g for g in data["groups"] if wanted[0] in g["quantities"])
+
+
+def names(data, ids):
+    entities = {e["id"]: e["name"] for e in data["entities"]}
+    return {entities.get(i, i) for i in ids}
+
+
+def test_deployed_total_is_corroborated_by_several_originators(seeds):
+    group = group_holding(seeds, "000_", "over 12,000")
+    docs = {d["id"]: d["source"].rsplit("/", 1)[-1][:3] for d in seeds["documents"]}
+    members = [q for q in seeds["quantities"] if q["id"] in group["quantities"]]
+    assert {docs[q["document"]] for q in members} == {"000", "001", "002"}
+    assert group["status"] == "corroborated" and len(group["originators"]) >= 2
+    assert "United States" in names(seeds, group["originators"])
+
+
+def test_two_captured_is_one_source_relayed_by_several_outlets(seeds):
+    group = group_holding(seeds, "001_", "two")
+    assert group["status"] == "single-source"
+    assert names(seeds, group["originators"]) == {"Volodymyr Zelenskyy"}
+    assert len(group["outlets"]) >= 2
+
+
+def test_killed_and_wounded_against_casualties_disagree(seeds):
+    casualties = group_holding(seeds, "002_", "about 4,000")
+    killed = group_holding(seeds, "000_", "approximately 300")
+    wounded = group_holding(seeds, "000_", "over 2,700")
+    assert casualties["status"] == "conflicting"
+    assert {killed["id"], wounded["id"]} == set(casualties["related"])
+    assert "National Intelligence Service" in casualties["note"] and "Ukraine" in casualties["note"]
+
+
+def test_additional_troops_stand_alone(seeds):
+    extra = group_holding(seeds, "002_", "20,000 to 25,000")
+    assert len(extra["quantities"]) == 1 and extra["status"] == "single-source"
+
+
+def test_near_copies_are_found_and_exported(tmp_path):
+    original = (EXAMPLES / "kursk-wire.txt").read_text()
+    (tmp_path / "original.txt").write_text(original)
+    (tmp_path / "rewrite.txt").write_text(original.replace("told lawmakers", "informed legislators")
+                                          .replace("nightly address", "evening video"))
+    (tmp_path / "other.txt").write_text((EXAMPLES / "scraped-defectors.txt").read_text())
+    db = tmp_path / "l.db"
+    build([str(tmp_path)], str(db), quiet=True)
+    data = exported(db)
+    sources = {d["id"]: d["source"].rsplit("/", 1)[-1] for d in data["documents"]}
+    pairs = {frozenset((sources[p["document_a"]], sources[p["document_b"]])) for p in data["near_copies"]}
+    assert pairs == {frozenset(("original.txt", "rewrite.txt"))}
+    edges = {(sources[e["document"]], e["kind"]) for e in data["citation_graph"]}
+    assert ("original.txt", "figure source") in edges
