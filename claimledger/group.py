@@ -1,7 +1,7 @@
 """Group: figures from any documents that count the same thing, and whether their sources agree.
 
-Figures group by category, counted subject and whether they are a total or an increment ("an
-additional 20,000" is not the deployed total). Each group gets a status from its originators: the
+Figures group by story (documents that share their main entities), category, counted subject and
+whether they are a total or an increment ("an additional 20,000" is not the deployed total). Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import groupby
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Iterable, Optional
@@ -90,6 +91,30 @@ class Clusters:
         return x
 
 
+# -- stories ------------------------------------------------------------------------------------
+
+def stories(ledger: Ledger, settings: Settings) -> Clusters:
+    """Documents about the same story: two that share a pair of their most-mentioned entities
+    (North Korea and Russia; Tara Reid and a rehab clinic) belong together. Keyed by entity pairs,
+    so linear in the number of documents; a figure is only grouped with figures of its story."""
+    table = settings["group"]
+    top_n = table["story_entities"]
+    first_with_pair: dict[tuple[str, str], str] = {}
+    pairs: list[tuple[str, str, float]] = []
+    rows = ledger.rows(
+        "SELECT m.document_id, coalesce(e.canonical_id, e.id) AS entity, count(*) AS n FROM mentions m "
+        "JOIN entities e ON e.id = m.entity_id GROUP BY m.document_id, entity "
+        "ORDER BY m.document_id, n DESC, entity")
+    for doc_id, entities in groupby(rows, key=lambda r: r["document_id"]):
+        top = sorted(r["entity"] for r in list(entities)[:top_n])
+        for i, a in enumerate(top):
+            for b in top[i + 1:]:
+                other = first_with_pair.setdefault((a, b), doc_id)
+                if other != doc_id:
+                    pairs.append((doc_id, other, 1.0))
+    return Clusters(pairs)
+
+
 # -- groups -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -139,8 +164,9 @@ def point(m: Member) -> float:
     return m.low if m.low is not None else (m.high or 0.0)
 
 
-def load_members(ledger: Ledger, settings: Settings, clusters: Clusters) -> dict[tuple, list[Member]]:
-    """Every figure as a small member row, by group key (category, subject, increment)."""
+def load_members(ledger: Ledger, settings: Settings, clusters: Clusters,
+                 story: Clusters) -> dict[tuple, list[Member]]:
+    """Every figure as a small member row, by group key (story, category, subject, increment)."""
     keyed: dict[tuple, list[Member]] = defaultdict(list)
     for r in ledger.rows(
             "SELECT q.id, q.document_id, q.low, q.high, q.qualifier, q.category, q.counted, q.increment, "
@@ -151,7 +177,8 @@ def load_members(ledger: Ledger, settings: Settings, clusters: Clusters) -> dict
         named = r["source_text"] and names_someone((None, r["source_text"]))
         origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
         outlet = r["outlet"] or PurePath(r["source"]).stem
-        key = (r["category"], subject_of(r["counted"], r["category"], settings), bool(r["increment"]))
+        key = (story.find(r["document_id"]), r["category"], subject_of(r["counted"], r["category"], settings),
+               bool(r["increment"]))
         keyed[key].append(Member(r["id"], clusters.find(r["document_id"]), r["low"], r["high"], r["qualifier"],
                                  origin, r["origin_name"] or r["source_text"], r["as_of"] or r["published"], outlet))
     return keyed
@@ -229,23 +256,23 @@ def plan_groups(ledger: Ledger, clusters: Clusters) -> list[Group]:
     settings = load_settings()
     tolerance = settings["group"]["agreement_tolerance"]
     conflict = set(settings["figures"]["conflict_categories"])
-    keyed = load_members(ledger, settings, clusters)
+    keyed = load_members(ledger, settings, clusters, stories(ledger, settings))
     ids = {key: make_id("group", *key) for key in keyed}
     groups = []
     for key, members in keyed.items():
-        category, subject, increment = key
+        story, category, subject, increment = key
         if category not in conflict and len({m.document for m in members}) < 2:
             continue
         status, note = assess(members, tolerance)
         related: tuple[str, ...] = ()
         if category == "casualties":
-            parts = {c: keyed.get((c, subject, increment), []) for c in ("killed", "wounded")}
-            related = tuple(ids[(c, subject, increment)] for c in parts if parts[c])
+            parts = {c: keyed.get((story, c, subject, increment), []) for c in ("killed", "wounded")}
+            related = tuple(ids[(story, c, subject, increment)] for c in parts if parts[c])
             disagreement = compare_parts(members, parts, tolerance)
             if disagreement:
                 status, note = "conflicting", disagreement
-        elif category in ("killed", "wounded") and ("casualties", subject, increment) in keyed:
-            related = (ids[("casualties", subject, increment)],)
+        elif category in ("killed", "wounded") and (story, "casualties", subject, increment) in keyed:
+            related = (ids[(story, "casualties", subject, increment)],)
         label = f"{category}: {subject}" + (" (additional)" if increment else "")
         groups.append(Group(
             id=ids[key], label=label, category=category, quantities=tuple(m.id for m in members),
