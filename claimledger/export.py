@@ -16,21 +16,6 @@ FORMATS = ("json", "jsonl", "csv")
 # An entity column as its canonical entity (see `link`).
 CANONICAL = "(SELECT coalesce(c.canonical_id, c.id) FROM entities c WHERE c.id = {0})"
 
-# Who each document says it relays (citations) and whom it attributes figures and quotes to.
-CITATION_GRAPH = f"""
-SELECT DISTINCT document_id AS document, cited AS target, {CANONICAL.format("entity_id")} AS entity,
-       'cites' AS kind FROM citations
-UNION SELECT DISTINCT document_id, coalesce(e.name, q.source_text), coalesce(e.id, NULL), 'figure source'
-       FROM quantities q LEFT JOIN entities s ON s.id = q.source_entity_id
-       LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
-       WHERE q.source_entity_id IS NOT NULL OR q.source_text IS NOT NULL
-UNION SELECT DISTINCT document_id, coalesce(e.name, q.speaker_text), coalesce(e.id, NULL), 'quote speaker'
-       FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_entity_id
-       LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
-       WHERE q.speaker_entity_id IS NOT NULL OR q.speaker_text IS NOT NULL
-ORDER BY 1, 4, 2
-"""
-
 SECTIONS = {
     "documents": "SELECT id, source, text, published, outlet, title, url, raw_sha256 FROM documents ORDER BY source, id",
     "entities": "SELECT e.id, e.name, e.type, (SELECT json_group_array(DISTINCT a.alias) FROM aliases a "
@@ -54,7 +39,7 @@ SECTIONS = {
               "(SELECT json_group_array(related_id) FROM group_relations WHERE group_id = g.id) AS related "
               "FROM groups g ORDER BY g.label",
     "near_copies": "SELECT document_a, document_b, similarity FROM near_copies ORDER BY document_a, document_b",
-    "citation_graph": CITATION_GRAPH,
+    "citation_graph": "SELECT document, target, entity, kind FROM citation_graph ORDER BY document, kind, target",
 }
 JSON_COLUMNS = {"aliases", "quantities", "originators", "outlets", "related"}
 

@@ -110,13 +110,8 @@ def collect(ledger: Ledger) -> dict:
     for r in ledger.rows(QUOTES):
         quotes[r["speaker"]].append({"text": r["surface"], "outlet": outlet_name(r["outlet"])})
     graph = [dict(r) for r in ledger.rows(
-        "SELECT DISTINCT coalesce(d.outlet, d.source) AS document, c.cited AS target, 'cites' AS kind "
-        "FROM citations c JOIN documents d ON d.id = c.document_id "
-        "UNION SELECT DISTINCT coalesce(d.outlet, d.source), coalesce(e.name, q.source_text), 'figures from' "
-        "FROM quantities q JOIN documents d ON d.id = q.document_id "
-        "LEFT JOIN entities s ON s.id = q.source_entity_id "
-        "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) "
-        "WHERE coalesce(e.name, q.source_text) IS NOT NULL ORDER BY 1, 3, 2")]
+        "SELECT DISTINCT coalesce(d.outlet, d.source) AS document, g.target, g.kind FROM citation_graph g "
+        "JOIN documents d ON d.id = g.document ORDER BY 1, 3, 2")]
     for edge in graph:
         edge["document"] = outlet_name(edge["document"])
     copies = [dict(r) for r in ledger.rows(

@@ -74,6 +74,18 @@ CREATE INDEX IF NOT EXISTS quantities_category ON quantities(category);
 CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document_id);
 CREATE INDEX IF NOT EXISTS citations_document ON citations(document_id);
 CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
+CREATE VIEW IF NOT EXISTS citation_graph AS
+    SELECT DISTINCT c.document_id AS document, c.cited AS target, coalesce(x.canonical_id, x.id) AS entity,
+           'cites' AS kind
+    FROM citations c LEFT JOIN entities x ON x.id = c.entity_id
+    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.source_text), e.id, 'figure source'
+    FROM quantities q LEFT JOIN entities s ON s.id = q.source_entity_id
+    LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+    WHERE q.source_entity_id IS NOT NULL OR q.source_text IS NOT NULL
+    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.speaker_text), e.id, 'quote speaker'
+    FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_entity_id
+    LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+    WHERE q.speaker_entity_id IS NOT NULL OR q.speaker_text IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents');
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content='quotes');
 """
