@@ -54,7 +54,9 @@ def text_signature(text: str, settings: Optional[Settings] = None) -> bytes:
 
 
 def find_near_copies(ledger: Ledger) -> list[tuple[str, str, float]]:
-    """(document, document, estimated Jaccard similarity) for every pair of near-copies."""
+    """(document, earlier near-copy, estimated Jaccard similarity): each document is paired with the
+    first document (by id) it nearly copies, which is enough to join every family of copies and keeps
+    the pairs linear in the number of documents, however widely a wire story is syndicated."""
     from datasketch import MinHash, MinHashLSH
 
     table = load_settings()["group"]
@@ -69,11 +71,13 @@ def find_near_copies(ledger: Ledger) -> list[tuple[str, str, float]]:
         lsh.insert(row["id"], MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME))
     pairs = []
     for doc_id, values in signatures.items():
-        for other in lsh.query(MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME)):
-            if other > doc_id:
-                similarity = float(np.mean(values == signatures[other]))
-                if similarity >= table["near_copy_jaccard"]:
-                    pairs.append((doc_id, other, similarity))
+        for other in sorted(lsh.query(MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME))):
+            if other >= doc_id:
+                break
+            similarity = float(np.mean(values == signatures[other]))
+            if similarity >= table["near_copy_jaccard"]:
+                pairs.append((doc_id, other, similarity))
+                break
     return pairs
 
 
