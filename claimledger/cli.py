@@ -1,4 +1,4 @@
-"""The command line: `claimledger build | export | report | demo`.
+"""The command line: `claimledger build | export | report | serve | review | demo`.
 
 Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
 stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
@@ -44,6 +44,17 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html")
     r.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
+    s = sub.add_parser("serve", help="browse, search and review a ledger in the web browser")
+    s.add_argument("--db", required=True, help="the ledger file")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--allow-review", action="store_true", help="allow confirming, rejecting and correcting items")
+    s.add_argument("--token", help="review token, required with --allow-review on a non-loopback address")
+
+    v = sub.add_parser("review", help="list reviewed items and figures still waiting for review")
+    v.add_argument("--db", required=True, help="the ledger file")
+    v.add_argument("--pending", type=int, default=20, metavar="N", help="how many unreviewed figures to list")
+
     d = sub.add_parser("demo", help="build a ledger from the bundled example articles and print its figures")
     d.add_argument("--db", help="keep the demo ledger in this file (default: a temporary one)")
     return ap
@@ -53,7 +64,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return {"build": cmd_build, "export": cmd_export, "report": cmd_report, "demo": cmd_demo}[args.command](args)
+        return {"build": cmd_build, "export": cmd_export, "report": cmd_report,
+                "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo}[args.command](args)
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -93,6 +105,35 @@ def cmd_report(args) -> int:
     from .report import report
 
     return write_from_ledger(args, report)
+
+
+def cmd_serve(args) -> int:
+    from .serve import serve
+
+    print(f"claimledger: serving {args.db} on http://{args.host}:{args.port}/"
+          f"{' (review on)' if args.allow_review else ' (read-only)'}", file=sys.stderr)
+    serve(args.db, args.host, args.port, args.allow_review, args.token)
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .review import pending
+    from .store import Ledger
+
+    with Ledger(args.db, readonly=True) as ledger:
+        reviewed = list(ledger.rows("SELECT item_kind, item_id, action, field, value, reviewer, reason "
+                                    "FROM reviews ORDER BY created"))
+        print(f"reviewed ({len(reviewed)}):")
+        for r in reviewed:
+            change = f" {r['field']}={r['value']}" if r["field"] else (f" into {r['value']}" if r["value"] else "")
+            print(printable(f"  {r['item_kind']} {r['item_id']} {r['action']}{change} by {r['reviewer']}"
+                            + (f" ({r['reason']})" if r["reason"] else "")))
+        waiting = pending(ledger, args.pending)
+        print(f"pending (first {len(waiting)}):")
+        for p in waiting:
+            print(printable(f"  quantity {p['id']} {p['surface']!r} {p['category']} "
+                            f"{p['source_text'] or '(unattributed)'} in {p['source']}"))
+    return 0
 
 
 def write_from_ledger(args, writer) -> int:

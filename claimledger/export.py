@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO, Iterator
+from typing import IO, Iterator, Optional
 
 from .errors import UsageError
+from .review import Reviews
 from .store import Ledger
 
 FORMATS = ("json", "jsonl", "csv")
@@ -40,11 +41,13 @@ SECTIONS = {
               "FROM groups g ORDER BY g.label",
     "near_copies": "SELECT document_a, document_b, similarity FROM near_copies ORDER BY document_a, document_b",
     "citation_graph": "SELECT document, target, entity, kind FROM citation_graph ORDER BY document, kind, target",
+    "reviews": "SELECT item_kind, item_id, action, field, value, reviewer, reason, created FROM reviews "
+               "ORDER BY created, id",
 }
 JSON_COLUMNS = {"aliases", "quantities", "originators", "outlets", "related"}
 
 CSV_COLUMNS = ["low", "high", "qualifier", "unit", "counted", "category", "source", "outlet", "as_of",
-               "published", "span_text", "document", "start", "end", "quantity_id"]
+               "published", "span_text", "document", "start", "end", "quantity_id", "review"]
 CSV_QUERY = """
 SELECT q.low, q.high, q.qualifier, q.unit, q.counted, q.category,
        coalesce(e.name, q.source_text) AS source, d.outlet, q.as_of, d.published,
@@ -56,9 +59,18 @@ ORDER BY d.source, q."start"
 """
 
 
-def records(ledger: Ledger, section: str) -> Iterator[dict]:
+REVIEWED = {"quantities": "quantity", "quotes": "quote"}
+
+
+def records(ledger: Ledger, section: str, reviews: Optional[Reviews] = None) -> Iterator[dict]:
+    """The section's items as reviewed: rejected items left out, corrections applied, `review` set."""
+    reviews = reviews or Reviews(ledger)
     for row in ledger.rows(SECTIONS[section]):
         item = dict(row)
+        if section in REVIEWED:
+            item = reviews.apply(REVIEWED[section], item)
+            if item is None:
+                continue
         for column in JSON_COLUMNS & item.keys():
             item[column] = json.loads(item[column])
         if "vague" in item:
@@ -67,26 +79,34 @@ def records(ledger: Ledger, section: str) -> Iterator[dict]:
 
 
 def write_json(ledger: Ledger, out: IO[str]) -> None:
+    reviews = Reviews(ledger)
     out.write("{")
     for n, section in enumerate(SECTIONS):
         out.write(f'{"," if n else ""}\n "{section}": [')
-        for i, item in enumerate(records(ledger, section)):
+        for i, item in enumerate(records(ledger, section, reviews)):
             out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False))
         out.write("\n ]")
     out.write("\n}\n")
 
 
 def write_jsonl(ledger: Ledger, out: IO[str]) -> None:
+    reviews = Reviews(ledger)
     for section in SECTIONS:
-        for item in records(ledger, section):
+        for item in records(ledger, section, reviews):
             out.write(json.dumps({"record": section, **item}, ensure_ascii=False) + "\n")
 
 
 def write_csv(ledger: Ledger, out: IO[str]) -> None:
+    reviews = Reviews(ledger)
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in ledger.rows(CSV_QUERY):
-        writer.writerow([row[c] for c in CSV_COLUMNS])
+        item = reviews.apply("quantity", {**dict(row), "id": row["quantity_id"]})
+        if item is None:
+            continue
+        if "source_text" in item:
+            item["source"] = item["source_text"]
+        writer.writerow([item[c] for c in CSV_COLUMNS])
 
 
 def export(ledger: Ledger, fmt: str, out: IO[str]) -> None:

@@ -5,6 +5,7 @@ documents, ids already agree where names differ only in case, dots or hyphens (K
 Jong Un). This step links the rest: near-identical spellings of the same type (Zelensky =
 Zelenskyy, rapidfuzz ratio over `[link] name_similarity`), a lone surname to the one full name in
 the ledger that ends with it, and an acronym to the one organisation whose initials it spells.
+Merges and splits that a reviewer made are applied last, so they outlive every rebuild.
 Names are compared only within blocks that share the last word's opening letters; the step holds
 one small row per entity (id, name, type, mention count), never any document text.
 """
@@ -16,6 +17,7 @@ from typing import Iterator
 from rapidfuzz import fuzz
 
 from .extract.entities import initials, name_key
+from .review import entity_overrides
 from .settings import load_settings
 from .store import Ledger
 
@@ -36,8 +38,15 @@ def plan_links(ledger: Ledger) -> Iterator[tuple[str, str]]:
         typed = list(typed)
         links.update(_near_spellings(typed, table["name_similarity"], table["min_name_chars"]))
         links.update(_acronyms(typed))
+    for entity_id, target in entity_overrides(ledger).items():
+        if target is None:
+            links.pop(entity_id, None)
+        elif target != entity_id:
+            links[entity_id] = target
     for entity_id in links:
-        yield entity_id, root_of(entity_id, links)
+        root = root_of(entity_id, links)
+        if root != entity_id:
+            yield entity_id, root
 
 
 def root_of(entity_id: str, links: dict[str, str]) -> str:

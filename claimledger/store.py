@@ -67,6 +67,10 @@ CREATE TABLE IF NOT EXISTS group_members (
 CREATE TABLE IF NOT EXISTS skipped (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL, code TEXT NOT NULL,
     run_id TEXT REFERENCES runs(id));
+CREATE TABLE IF NOT EXISTS reviews (
+    id TEXT PRIMARY KEY, item_kind TEXT NOT NULL, item_id TEXT NOT NULL, action TEXT NOT NULL,
+    field TEXT, value TEXT, reviewer TEXT NOT NULL, reason TEXT, created REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS reviews_item ON reviews(item_kind, item_id);
 CREATE INDEX IF NOT EXISTS mentions_document ON mentions(document_id);
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id);
 CREATE INDEX IF NOT EXISTS quantities_document ON quantities(document_id);
@@ -92,7 +96,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, 
 
 TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
           "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
-          "skipped", "runs")
+          "skipped", "runs", "reviews")
 
 
 class Ledger:

@@ -20,7 +20,7 @@ def exported(db, fmt):
 def test_json_has_the_scorer_format(example_ledger):
     data = json.loads(exported(example_ledger, "json"))
     assert set(data) == {"documents", "entities", "mentions", "quantities", "quotes", "citations", "groups",
-                         "near_copies", "citation_graph"}
+                         "near_copies", "citation_graph", "reviews"}
     texts = {d["id"]: d["text"] for d in data["documents"]}
     for q in data["quantities"]:
         assert texts[q["document"]][q["start"]:q["end"]] == q["surface"]
