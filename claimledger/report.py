@@ -44,13 +44,11 @@ LEFT JOIN entities s ON s.id = q.speaker_entity_id LEFT JOIN entities e ON e.id 
 ORDER BY speaker, d.source, q."start"
 """
 ENTITIES = """
-SELECT c.name, c.type, count(mn.id) AS mentions, count(DISTINCT mn.document_id) AS documents,
+SELECT c.name, c.type, n.mentions, n.documents,
        (SELECT group_concat(DISTINCT a.alias) FROM aliases a JOIN entities x ON x.id = a.entity_id
-        WHERE coalesce(x.canonical_id, x.id) = c.id AND a.alias != c.name) AS aliases
-FROM entities c JOIN entities m ON coalesce(m.canonical_id, m.id) = c.id
-JOIN mentions mn ON mn.entity_id = m.id
-WHERE c.canonical_id IS NULL AND c.type IN ('PERSON', 'ORG')
-GROUP BY c.id ORDER BY mentions DESC, c.name
+        WHERE (x.id = c.id OR x.canonical_id = c.id) AND a.alias != c.name) AS aliases
+FROM entity_counts n JOIN entities c ON c.id = n.entity_id
+WHERE c.type IN ('PERSON', 'ORG') ORDER BY n.mentions DESC, c.name
 """
 
 

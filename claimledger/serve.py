@@ -31,11 +31,18 @@ FACETS = {  # facet name → SQL expression over the figures query below
     "category": "q.category", "originator": "coalesce(e.name, q.source_text)",
     "outlet": "coalesce(d.outlet, d.source)", "status": "g.status", "date": "substr(coalesce(q.as_of, d.published), 1, 7)",
 }
-FIGURES_FROM = """
-FROM quantities q JOIN documents d ON d.id = q.document_id
-LEFT JOIN entities s ON s.id = q.source_entity_id LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
-LEFT JOIN group_members m ON m.quantity_id = q.id LEFT JOIN groups g ON g.id = m.group_id
-"""
+JOINS = {  # table alias → the join that brings it into a figures query
+    "d": "JOIN documents d ON d.id = q.document_id",
+    "e": "LEFT JOIN entities s ON s.id = q.source_entity_id LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)",
+    "g": "LEFT JOIN group_members m ON m.quantity_id = q.id LEFT JOIN groups g ON g.id = m.group_id",
+}
+FIGURES_FROM = "FROM quantities q " + " ".join(JOINS.values())
+
+
+def figures_from(*expressions: str) -> str:
+    """FROM quantities with only the joins the expressions use: facet counts stay cheap."""
+    used = " ".join(expressions)
+    return "FROM quantities q " + " ".join(j for alias, j in JOINS.items() if re.search(rf"\b{alias}\.", used))
 
 
 class NotFound(ClaimledgerError):
@@ -72,6 +79,7 @@ class Explorer:
 
     def __init__(self, db: str):
         self.db = db
+        self.facet_cache: dict[tuple, dict] = {}
 
     def ledger(self) -> Ledger:
         return Ledger(self.db, readonly=True)
@@ -124,12 +132,25 @@ class Explorer:
             params.append(value)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.ledger() as l:
-            total = l.conn.execute(f"SELECT count(*) {FIGURES_FROM} {where}", params).fetchone()[0]
+            total = l.conn.execute(f"SELECT count(*) {figures_from(where)} {where}", params).fetchone()[0]
             figures = self._figures(l, where, tuple(params), page)
-            facets = {name: [dict(r) for r in l.rows(
-                f"SELECT {expr} AS value, count(*) AS n {FIGURES_FROM} {where} GROUP BY value "
-                f"ORDER BY n DESC, value LIMIT 20", tuple(params))] for name, expr in FACETS.items()}
+            facets = self.facets(l, where, tuple(params))
         return {"figures": figures, "facets": facets, "filters": filters, **paging(page, total)}
+
+    def facets(self, l: Ledger, where: str, params: tuple) -> dict:
+        """Facet counts, cached until the ledger file changes (reviews do not change them)."""
+        key = (self.stamp(), where, params)
+        if key not in self.facet_cache:
+            if len(self.facet_cache) > 256:
+                self.facet_cache.clear()
+            self.facet_cache[key] = {name: [dict(r) for r in l.rows(
+                f"SELECT {expr} AS value, count(*) AS n {figures_from(expr, where)} {where} GROUP BY value "
+                f"ORDER BY n DESC, value LIMIT 20", params)] for name, expr in FACETS.items()}
+        return self.facet_cache[key]
+
+    def stamp(self) -> tuple:
+        files = [Path(self.db), Path(self.db + "-wal")]
+        return tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
 
     def figure(self, figure_id: str) -> dict:
         with self.ledger() as l:
@@ -177,9 +198,9 @@ class Explorer:
         with self.ledger() as l:
             total = l.conn.execute("SELECT count(*) FROM entities WHERE canonical_id IS NULL").fetchone()[0]
             rows = [dict(r) for r in l.rows(
-                "SELECT c.id, c.name, c.type, (SELECT count(*) FROM mentions mn JOIN entities x ON x.id = mn.entity_id "
-                "WHERE coalesce(x.canonical_id, x.id) = c.id) AS mentions FROM entities c WHERE c.canonical_id IS NULL "
-                "ORDER BY mentions DESC, c.name LIMIT ? OFFSET ?", (PAGE_SIZE, (page - 1) * PAGE_SIZE))]
+                "SELECT c.id, c.name, c.type, n.mentions, n.documents FROM entity_counts n "
+                "JOIN entities c ON c.id = n.entity_id ORDER BY n.mentions DESC, c.name LIMIT ? OFFSET ?",
+                (PAGE_SIZE, (page - 1) * PAGE_SIZE))]
         return {"entities": rows, **paging(page, total)}
 
     def entity(self, entity_id: str) -> dict:
@@ -187,14 +208,14 @@ class Explorer:
             row = l.conn.execute("SELECT id, name, type, canonical_id FROM entities WHERE id = ?", (entity_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no entity {entity_id!r}")
-            members = "SELECT id FROM entities WHERE coalesce(canonical_id, id) = ?"
+            members = "SELECT id FROM entities WHERE id = ?1 OR canonical_id = ?1"
             aliases = [r[0] for r in l.rows(f"SELECT DISTINCT alias FROM aliases WHERE entity_id IN ({members}) "
                                             "ORDER BY alias", (entity_id,))]
             figures = self._figures(l, f"WHERE q.source_entity_id IN ({members})", (entity_id,), 1)
             quotes = [dict(r) for r in l.rows(
                 f"SELECT q.id, q.surface, q.document_id AS document FROM quotes q WHERE q.speaker_entity_id IN ({members}) "
                 "ORDER BY q.document_id, q.\"start\" LIMIT 100", (entity_id,))]
-            mentions = l.conn.execute(f"SELECT count(*) FROM mentions WHERE entity_id IN ({members})",
+            mentions = l.conn.execute("SELECT coalesce(sum(mentions), 0) FROM entity_counts WHERE entity_id = ?",
                                       (entity_id,)).fetchone()[0]
         return {"entity": dict(row), "aliases": aliases, "figures": figures, "quotes": quotes, "mentions": mentions}
 

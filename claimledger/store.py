@@ -78,6 +78,13 @@ CREATE INDEX IF NOT EXISTS quantities_category ON quantities(category);
 CREATE INDEX IF NOT EXISTS quotes_document ON quotes(document_id);
 CREATE INDEX IF NOT EXISTS citations_document ON citations(document_id);
 CREATE INDEX IF NOT EXISTS aliases_entity ON aliases(entity_id);
+CREATE INDEX IF NOT EXISTS entities_canonical ON entities(canonical_id);
+CREATE INDEX IF NOT EXISTS quantities_source ON quantities(source_entity_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_entity_id);
+CREATE INDEX IF NOT EXISTS group_members_quantity ON group_members(quantity_id);
+CREATE TABLE IF NOT EXISTS entity_counts (
+    entity_id TEXT PRIMARY KEY REFERENCES entities(id), mentions INTEGER NOT NULL, documents INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entity_counts_mentions ON entity_counts(mentions);
 CREATE VIEW IF NOT EXISTS citation_graph AS
     SELECT DISTINCT c.document_id AS document, c.cited AS target, coalesce(x.canonical_id, x.id) AS entity,
            'cites' AS kind
@@ -96,7 +103,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, 
 
 TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
           "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
-          "skipped", "runs", "reviews")
+          "skipped", "runs", "reviews", "entity_counts")
 
 
 class Ledger:
@@ -213,13 +220,18 @@ class Ledger:
                               (skipped.id, skipped.source, skipped.reason, skipped.code, run_id))
 
     def replace_links(self, links: Iterable[tuple[str, str]]) -> int:
-        """Sets each entity's canonical entity anew, in one transaction: itself unless linked."""
+        """Sets each entity's canonical entity anew, and the mention counts of canonical entities, in
+        one transaction."""
         count = 0
         with self.transaction():
             self.conn.execute("UPDATE entities SET canonical_id = NULL")
             for entity_id, canonical_id in links:
                 self.conn.execute("UPDATE entities SET canonical_id = ? WHERE id = ?", (canonical_id, entity_id))
                 count += 1
+            self.conn.execute("DELETE FROM entity_counts")
+            self.conn.execute(
+                "INSERT INTO entity_counts SELECT coalesce(e.canonical_id, e.id), count(*), count(DISTINCT m.document_id) "
+                "FROM mentions m JOIN entities e ON e.id = m.entity_id GROUP BY coalesce(e.canonical_id, e.id)")
         return count
 
     def replace_near_copies(self, pairs: Iterable[tuple[str, str, float]]) -> int:
