@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .errors import UsageError
+from .review import Reviews
 from .store import Ledger
 
 FORMATS = ("html", "md", "csv")
@@ -63,6 +64,7 @@ class Row:
     anchor: str
     low: Optional[float]
     high: Optional[float]
+    review: str = ""
 
 
 def value_text(low, high, qualifier: str, surface: str = "") -> str:
@@ -90,13 +92,19 @@ def collect(ledger: Ledger) -> dict:
     groups: dict[str, dict] = {}
     passages: dict[str, list] = {}
     wanted: dict[str, list] = defaultdict(list)
+    reviews = Reviews(ledger)
     for r in ledger.rows(ESTIMATES):
+        reviewed = reviews.apply("quantity", {"id": r["id"], "low": r["low"], "high": r["high"],
+                                              "source_text": r["originator"]})
+        if reviewed is None:
+            continue
         group = groups.setdefault(r["group_id"], {"id": r["group_id"], "label": r["label"], "status": r["status"],
                                                   "note": r["note"], "rows": []})
         anchor = f"p-{r['id']}"
-        group["rows"].append(Row(r["group_id"], value_text(r["low"], r["high"], r["qualifier"], r["surface"]),
-                                 r["originator"] or "(unattributed)", outlet_name(r["outlet"]),
-                                 r["as_of"] or "", r["surface"], anchor, r["low"], r["high"]))
+        group["rows"].append(Row(r["group_id"], value_text(reviewed["low"], reviewed["high"], r["qualifier"], r["surface"]),
+                                 reviewed["source_text"] or "(unattributed)", outlet_name(r["outlet"]),
+                                 r["as_of"] or "", r["surface"], anchor, reviewed["low"], reviewed["high"],
+                                 reviewed["review"] or ""))
         wanted[r["document_id"]].append((anchor, r["start"], r["end"], r["source"]))
     for doc_id, spans in wanted.items():
         text = next(ledger.rows("SELECT text FROM documents WHERE id = ?", (doc_id,)))["text"]
@@ -116,7 +124,10 @@ def collect(ledger: Ledger) -> dict:
         "SELECT a.source AS a, b.source AS b, n.similarity FROM near_copies n "
         "JOIN documents a ON a.id = n.document_a JOIN documents b ON b.id = n.document_b ORDER BY n.similarity DESC")]
     counts = {t: ledger.count(t) for t in ("documents", "quantities", "quotes", "groups")}
-    return {"groups": list(groups.values()), "passages": passages, "quotes": dict(quotes),
+    audit = [dict(r) for r in ledger.rows(
+        "SELECT item_kind, item_id, action, field, value, reviewer, reason, "
+        "datetime(created, 'unixepoch') AS at FROM reviews ORDER BY created")]
+    return {"audit": audit,"groups": list(groups.values()), "passages": passages, "quotes": dict(quotes),
             "entities": [dict(r) for r in ledger.rows(ENTITIES)], "graph": graph, "copies": copies,
             "counts": counts}
 
@@ -176,11 +187,11 @@ def write_html(ledger: Ledger, out: IO[str]) -> None:
 
 
 def write_md(ledger: Ledger, out: IO[str]) -> None:
-    out.write("| group | status | value | originator | relayed by | as of | span |\n")
-    out.write("|---|---|---|---|---|---|---|\n")
+    out.write("| group | status | value | originator | relayed by | as of | span | review |\n")
+    out.write("|---|---|---|---|---|---|---|---|\n")
     for group in collect(ledger)["groups"]:
         for r in group["rows"]:
-            cells = [group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface]
+            cells = [group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface, r.review]
             out.write("| " + " | ".join(md_cell(c) for c in cells) + " |\n")
 
 
@@ -190,10 +201,11 @@ def md_cell(text: str) -> str:
 
 def write_csv(ledger: Ledger, out: IO[str]) -> None:
     writer = csv.writer(out)
-    writer.writerow(["group", "status", "value", "originator", "relayed_by", "as_of", "span_text"])
+    writer.writerow(["group", "status", "value", "originator", "relayed_by", "as_of", "span_text", "review"])
     for group in collect(ledger)["groups"]:
         for r in group["rows"]:
-            writer.writerow([group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface])
+            writer.writerow([group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface,
+                             r.review])
 
 
 def report(ledger: Ledger, fmt: str, out: IO[str]) -> None:

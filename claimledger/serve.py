@@ -364,7 +364,8 @@ def create_app(db: str, allow_review: bool = False, token: Optional[str] = None)
             return JSONResponse({"ok": False, **data}, 400) if wants_json else respond(request, "error.html", data, 400)
         if wants_json:
             return JSONResponse({"ok": True, "review": saved.__dict__})
-        back = {"quantity": f"/figures/{saved.item_id}", "entity": f"/entities/{saved.item_id}"}.get(saved.item_kind, "/review")
+        back = {"quantity": f"/figures/{saved.item_id}", "entity": f"/entities/{saved.item_id}",
+                "quote": "/quotes"}.get(saved.item_kind, "/review")
         return RedirectResponse(back, status_code=303)
 
     app.add_api_route("/review.json", submit_review, methods=["POST"])

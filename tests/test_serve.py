@@ -100,6 +100,10 @@ def test_corrections_survive_a_rebuild_and_show_in_export(ledger, tmp_path):
     assert len(exported["reviews"]) == 2
     listing = run_cli("review", "--db", str(ledger)).stdout
     assert "reviewed (2)" in listing and "pending" in listing
+    table = run_cli("report", "--db", str(ledger), "--format", "md").stdout
+    assert "| corrected |" in table
+    page = run_cli("report", "--db", str(ledger)).stdout
+    assert "Review audit trail" in page and "killed or wounded" in page
 
 
 def test_entity_merge_and_split_are_kept(ledger):
