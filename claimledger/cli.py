@@ -160,13 +160,16 @@ def cmd_demo(args) -> int:
 
 
 def figures_table(ledger, width: int = 120) -> str:
+    from .report import value_text
+
     rows = [("value", "counts", "category", "source", "outlet", "as of")]
     for r in ledger.rows(
-            "SELECT q.low, q.high, q.qualifier, q.counted, q.category, coalesce(e.name, q.source_text) AS src, "
+            "SELECT q.low, q.high, q.qualifier, q.surface, q.counted, q.category, coalesce(e.name, q.source_text) AS src, "
             "coalesce(d.outlet, d.source) AS outlet, q.as_of FROM quantities q "
-            "JOIN documents d ON d.id = q.document_id LEFT JOIN entities e ON e.id = q.source_entity_id "
+            "JOIN documents d ON d.id = q.document_id LEFT JOIN entities s ON s.id = q.source_entity_id "
+            "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) "
             "ORDER BY q.category, d.source, q.\"start\""):
-        rows.append((format_value(r["low"], r["high"], r["qualifier"]), r["counted"] or "",
+        rows.append((value_text(r["low"], r["high"], r["qualifier"], r["surface"]), r["counted"] or "",
                      r["category"], r["src"] or "(unattributed)", Path(r["outlet"]).name if "/" in r["outlet"]
                      else r["outlet"], r["as_of"] or ""))
     limits = (16, 30, 11, 28, 24, 10)
@@ -176,20 +179,6 @@ def figures_table(ledger, width: int = 120) -> str:
         if len(lines) == 1:
             lines.append("  ".join("-" * n for n in limits))
     return "\n".join(lines)
-
-
-def format_value(low, high, qualifier: str) -> str:
-    def num(v):
-        return f"{v:,.0f}" if v == int(v) else f"{v:,}"
-    if qualifier == "range":
-        return f"{num(low)}–{num(high)}"
-    if qualifier == "floor":
-        return f">{num(low)}"
-    if qualifier == "ceiling":
-        return f"≤{num(high)}"
-    if qualifier in ("approximate", "vague"):
-        return f"~{num(low)}"
-    return num(low)
 
 
 def print_line(line: str) -> None:

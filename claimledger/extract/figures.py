@@ -180,8 +180,22 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
     while words and words[-1].pos_ not in ("NOUN", "PROPN", "PRON"):
         words.pop()
     if not words:
-        return None
+        return number_of_phrase(span)
     return doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+
+
+NUMBER_NOUNS = ("number", "total", "count", "tally", "toll", "figure", "estimate")
+
+
+def number_of_phrase(span) -> Optional[str]:
+    """"put the number of North Korean soldiers at around 12,000": what "number of" names."""
+    for tok in span.sent:
+        if tok.lemma_.lower() in NUMBER_NOUNS and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "of":
+            head = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+            if head is not None:
+                words = [t for t in head.subtree if t.i <= head.i]
+                return span.doc.text[words[0].idx:head.idx + len(head.text)]
+    return None
 
 
 def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Settings) -> str:
