@@ -33,6 +33,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--outlet", help="outlet name for every article, instead of the detected one")
     b.add_argument("--published", help="publication date (YYYY-MM-DD) for every article")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
+    b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="worker processes for the per-document work (default 1; each loads the model)")
 
     e = sub.add_parser("export", help="write the ledger as JSON, JSON lines or CSV")
     e.add_argument("--db", required=True, help="the ledger file")
@@ -87,7 +89,7 @@ def cmd_build(args) -> int:
         if not published:
             raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
     report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
-                   quiet=args.quiet, arguments=sys.argv[1:], echo=print_line)
+                   quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
     if report.stored + report.unchanged == 0:
         print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)

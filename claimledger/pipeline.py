@@ -11,7 +11,8 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .annotate import annotate, load_nlp
 from .clean import clean_article
@@ -112,9 +113,9 @@ class Progress:
             self.stream.flush()
 
 
-def _documents(items: Iterable, ledger: Ledger, report: BuildReport, settings: Settings,
-               on_skip: Callable[[Skipped], None], tick: Callable[[], None]) -> Iterator[tuple[str, tuple]]:
-    """Clean text and context for each input not yet in the ledger; skips are reported on the way."""
+def _new_articles(items: Iterable, ledger: Ledger, report: BuildReport, on_skip: Callable[[Skipped], None],
+                  tick: Callable[[], None]) -> Iterator[tuple[Article, str]]:
+    """Each readable input not yet in the ledger, with its input key; unreadable ones are reported."""
     for item in items:
         if isinstance(item, InputError):
             on_skip(skipped_from(item))
@@ -125,23 +126,74 @@ def _documents(items: Iterable, ledger: Ledger, report: BuildReport, settings: S
             report.unchanged += 1
             tick()
             continue
-        try:
-            document = clean_article(item, settings)
-        except InputError as exc:
-            on_skip(skipped_from(exc))
-            tick()
+        yield item, key
+
+
+Result = Union[DocumentRecords, Skipped]
+
+
+def failed(source: str, exc: Exception) -> Skipped:
+    """One document's extraction failed: it is skipped with the reason, and the batch goes on."""
+    log.debug("extraction failed for %s\n%s", source, traceback.format_exc())
+    return Skipped(make_id(source, "internal", type(exc).__name__), source,
+                   f"extraction failed ({type(exc).__name__}: {exc}); please report this input", "CL900")
+
+
+def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settings) -> Iterator[tuple[str, Result]]:
+    """(input key, records or skip) for each article, in this process, with spaCy's batching."""
+    def cleaned() -> Iterator[tuple[str, tuple]]:
+        for article, key in articles:
+            try:
+                document = clean_article(article, settings)
+            except InputError as exc:
+                yield "", (None, key, skipped_from(exc))
+                continue
+            yield document.text, (document, key, None)
+
+    for spacy_doc, (document, key, skipped) in annotate(cleaned(), nlp):
+        if skipped is not None:
+            yield key, skipped
             continue
-        yield document.text, (document, key)
+        try:
+            yield key, analyse(document, spacy_doc, settings)
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
+            yield key, failed(document.source, exc)
+
+
+def work(task: tuple[Article, str]) -> tuple[str, Result]:
+    """The per-document unit for a worker process: an article in, its records (or why not) out."""
+    article, key = task
+    try:
+        return key, process_article(article)
+    except InputError as exc:
+        return key, skipped_from(exc)
+    except Exception as exc:  # noqa: BLE001
+        return key, failed(article.source, exc)
+
+
+def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iterator[tuple[str, Result]]:
+    """The same results from `jobs` worker processes, in input order, a bounded window at a time."""
+    import multiprocessing
+
+    window = jobs * load_settings()["limits"]["nlp_batch_size"]
+    with multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp) as pool:
+        while True:
+            batch = list(islice(articles, window))
+            if not batch:
+                return
+            yield from pool.map(work, batch, chunksize=max(1, len(batch) // (jobs * 4)))
 
 
 def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quiet: bool = False,
           show_progress: Optional[bool] = None, stdin=None, arguments: Optional[list[str]] = None,
-          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> BuildReport:
-    """Builds (or extends) the ledger at `db` from `paths`; returns what happened."""
+          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: int = 1) -> BuildReport:
+    """Builds (or extends) the ledger at `db` from `paths`; returns what happened. With `jobs` > 1
+    the per-document work runs in that many worker processes; the ledger written is the same."""
     settings = load_settings()
     report = BuildReport()
     started = time.monotonic()
-    nlp = load_nlp()
+    if jobs <= 1:
+        load_nlp()  # a missing model fails here, before anything is written
     total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
     if show_progress is None:
         show_progress = not quiet and sys.stderr.isatty()
@@ -164,11 +216,12 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
                 echo(f"skipped {skipped.source}: {skipped.reason}")
 
         items = read_inputs(paths, overrides, **({"stdin": stdin} if stdin is not None else {}))
-        docs = _documents(items, ledger, report, settings, on_skip, tick)
+        articles = _new_articles(items, ledger, report, on_skip, tick)
+        results = analysed_in_pool(articles, jobs) if jobs > 1 else analysed_here(articles, load_nlp(), settings)
         status = "interrupted"
         try:
-            for spacy_doc, (document, key) in annotate(docs, nlp):
-                store_one(ledger, document, key, spacy_doc, run_id, report, settings, on_skip)
+            for key, result in results:
+                store_one(ledger, key, result, run_id, report, on_skip)
                 tick()
             relink(ledger)
             report.groups = regroup(ledger)
@@ -180,22 +233,18 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
     return report
 
 
-def store_one(ledger: Ledger, document: Document, key: str, spacy_doc, run_id: str, report: BuildReport,
-              settings: Settings, on_skip: Callable[[Skipped], None]) -> None:
+def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: BuildReport,
+              on_skip: Callable[[Skipped], None]) -> None:
+    if isinstance(result, Skipped):
+        on_skip(result)
+        return
+    document = result.document
     existing = ledger.document_source(document.id)
     if existing is not None:
         on_skip(Skipped(make_id(document.source, "duplicate", existing), document.source,
                         f"same article text as {existing}, already in the ledger", "CL108"))
         return
-    try:
-        records = analyse(document, spacy_doc, settings)
-    except Exception as exc:  # one document's failure must not stop the batch
-        log.debug("extraction failed for %s\n%s", document.source, traceback.format_exc())
-        on_skip(Skipped(make_id(document.source, "internal", type(exc).__name__), document.source,
-                        f"extraction failed ({type(exc).__name__}: {exc}); please report this input",
-                        "CL900"))
-        return
-    ledger.add_document(records, key, run_id)
+    ledger.add_document(result, key, run_id)
     report.stored += 1
     report.words += len(document.text.split())
 

@@ -1,0 +1,31 @@
+"""The per-document work gives the same ledger in one process and in worker processes."""
+import io
+
+from claimledger.export import export
+from claimledger.ingest import read_file
+from claimledger.pipeline import build, process_article
+from claimledger.store import Ledger
+
+from .conftest import EXAMPLES
+
+
+def exported(db) -> str:
+    out = io.StringIO()
+    with Ledger(db, readonly=True) as ledger:
+        export(ledger, "json", out)
+    return out.getvalue()
+
+
+def test_worker_processes_write_the_same_ledger(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    inputs = [str(EXAMPLES), str(tmp_path / "empty.txt")]
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    first = build(inputs, str(one), quiet=True)
+    second = build(inputs, str(two), quiet=True, jobs=2)
+    assert (first.stored, len(first.skipped)) == (second.stored, len(second.skipped)) == (5, 1)
+    assert exported(one) == exported(two)
+
+
+def test_process_article_is_a_pure_function_of_its_input():
+    [article] = list(read_file(EXAMPLES / "kursk-wire.txt"))
+    assert process_article(article) == process_article(article)
