@@ -35,6 +35,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
     b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="worker processes for the per-document work (default 1; each loads the model)")
+    b.add_argument("--engine", choices=["local", "dask"], default="local",
+                   help="where the per-document work runs: this machine (default) or a Dask cluster")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler address (tcp://host:8786); without it, a local cluster of --jobs workers")
 
     e = sub.add_parser("export", help="write the ledger as JSON, JSON lines or CSV")
     e.add_argument("--db", required=True, help="the ledger file")
@@ -89,7 +93,8 @@ def cmd_build(args) -> int:
         if not published:
             raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
     report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
-                   quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs)
+                   quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs,
+                   engine=args.engine, scheduler=args.scheduler)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
     if report.stored + report.unchanged == 0:
         print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .annotate import annotate, load_nlp
 from .clean import clean_article
-from .errors import InputError
+from .errors import InputError, UsageError
 from .extract.attribution import MentionIndex
 from .extract.citations import extract_citations
 from .extract.entities import extract_entities
@@ -186,13 +186,15 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
 
 def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quiet: bool = False,
           show_progress: Optional[bool] = None, stdin=None, arguments: Optional[list[str]] = None,
-          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: int = 1) -> BuildReport:
+          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: int = 1,
+          engine: str = "local", scheduler: Optional[str] = None) -> BuildReport:
     """Builds (or extends) the ledger at `db` from `paths`; returns what happened. With `jobs` > 1
-    the per-document work runs in that many worker processes; the ledger written is the same."""
+    the per-document work runs in that many worker processes, and with `engine="dask"` on a Dask
+    cluster (`scheduler`, or a local one of `jobs` workers); the ledger written is the same."""
     settings = load_settings()
     report = BuildReport()
     started = time.monotonic()
-    if jobs <= 1:
+    if jobs <= 1 and engine == "local":
         load_nlp()  # a missing model fails here, before anything is written
     total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
     if show_progress is None:
@@ -217,7 +219,12 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
 
         items = read_inputs(paths, overrides, **({"stdin": stdin} if stdin is not None else {}))
         articles = _new_articles(items, ledger, report, on_skip, tick)
-        results = analysed_in_pool(articles, jobs) if jobs > 1 else analysed_here(articles, load_nlp(), settings)
+        if engine == "dask":
+            results = analysed_on_dask(articles, scheduler, jobs)
+        elif jobs > 1:
+            results = analysed_in_pool(articles, jobs)
+        else:
+            results = analysed_here(articles, load_nlp(), settings)
         status = "interrupted"
         try:
             for key, result in results:
@@ -231,6 +238,31 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
             report.seconds = time.monotonic() - started
             ledger.finish_run(run_id, report.stored, len(report.skipped), status)
     return report
+
+
+def analysed_on_dask(articles: Iterator[tuple[Article, str]], scheduler: Optional[str],
+                     workers: int) -> Iterator[tuple[str, Result]]:
+    """The same results from a Dask cluster (at `scheduler`, or a local one of `workers` processes),
+    in input order, a bounded window at a time. Each worker loads the spaCy model once."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise UsageError("--engine dask needs Dask: pip install 'dask[distributed]'") from exc
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+    cluster = None if scheduler else LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                                  dashboard_address=None, silence_logs=logging.WARNING)
+    try:
+        with Client(scheduler or cluster) as client:
+            window = max(1, len(client.scheduler_info()["workers"])) * load_settings()["limits"]["nlp_batch_size"]
+            while True:
+                batch = list(islice(articles, window))
+                if not batch:
+                    return
+                futures = client.map(work, batch, pure=False)
+                yield from client.gather(futures)
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: BuildReport,

@@ -29,3 +29,22 @@ def test_worker_processes_write_the_same_ledger(tmp_path):
 def test_process_article_is_a_pure_function_of_its_input():
     [article] = list(read_file(EXAMPLES / "kursk-wire.txt"))
     assert process_article(article) == process_article(article)
+
+
+def test_a_dask_cluster_writes_the_same_ledger(tmp_path):
+    import pytest
+
+    pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    from .conftest import shared_path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, path in enumerate(sorted(EXAMPLES.glob("*.txt")) * 3):
+        (corpus / f"gen-{i}.txt").write_text(path.read_text() + f"\n\nUpdate {i}: officials said {i + 2} more "
+                                             "soldiers had been wounded overnight.")
+    inputs = [str(shared_path("seeds")), str(corpus)]
+    one, dask = tmp_path / "one.db", tmp_path / "dask.db"
+    build(inputs, str(one), quiet=True)
+    report = build(inputs, str(dask), quiet=True, engine="dask", jobs=2)
+    assert report.stored == 11
+    assert exported(one) == exported(dask)
