@@ -1,4 +1,4 @@
-"""The command line: `claimledger build | export | report | serve | review | demo`.
+"""The command line: `claimledger build | watch | export | report | serve | review | demo`.
 
 Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
 stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
@@ -50,6 +50,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html")
     r.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
+    w = sub.add_parser("watch", help="fetch feeds (RSS, Atom, sitemaps) again and again, adding new articles")
+    w.add_argument("feeds", nargs="+", metavar="FEED_URL")
+    w.add_argument("--db", required=True, help="the ledger file")
+    w.add_argument("--interval", type=float, default=900, help="seconds between rounds (default 900)")
+    w.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")
+
     s = sub.add_parser("serve", help="browse, search and review a ledger in the web browser")
     s.add_argument("--db", required=True, help="the ledger file")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -71,7 +77,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         return {"build": cmd_build, "export": cmd_export, "report": cmd_report,
-                "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo}[args.command](args)
+                "watch": cmd_watch, "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo}[args.command](args)
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -96,7 +102,7 @@ def cmd_build(args) -> int:
                    quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs,
                    engine=args.engine, scheduler=args.scheduler)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
-    if report.stored + report.unchanged == 0:
+    if report.stored + report.unchanged == 0 and report.skipped:
         print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)
         return 2
     return 0
@@ -112,6 +118,25 @@ def cmd_report(args) -> int:
     from .report import report
 
     return write_from_ledger(args, report)
+
+
+def cmd_watch(args) -> int:
+    import time
+
+    from .fetch import is_url
+    from .pipeline import build
+
+    bad = [f for f in args.feeds if not is_url(f)]
+    if bad:
+        raise UsageError(f"watch takes feed URLs (http or https), not {bad[0]!r}")
+    round_no = 0
+    while True:
+        round_no += 1
+        report = build(args.feeds, args.db, quiet=False, arguments=sys.argv[1:], echo=print_line)
+        print(f"claimledger watch: round {round_no}: {report.summary()}", file=sys.stderr)
+        if args.rounds and round_no >= args.rounds:
+            return 0
+        time.sleep(args.interval)
 
 
 def cmd_serve(args) -> int:

@@ -51,8 +51,8 @@ def input_format(path: Path) -> Optional[str]:
 def expand_paths(paths: Iterable[str]) -> Iterator[Union[str, Path, InputError]]:
     """Each argument as files to read, in a stable order; a bad argument as an `InputError`."""
     for arg in paths:
-        if arg == STDIN:
-            yield STDIN
+        if arg == STDIN or arg.startswith(("http://", "https://")):
+            yield arg
             continue
         path = Path(arg)
         if path.is_dir():
@@ -221,13 +221,21 @@ def read_stdin(stream: IO[str], overrides: Overrides) -> Iterator[Item]:
 
 
 def read_inputs(paths: Iterable[str], overrides: Overrides = Overrides(),
-                stdin: IO[str] = sys.stdin) -> Iterator[Item]:
-    """Every article from every argument, in order; unreadable inputs as `InputError`s."""
+                stdin: IO[str] = sys.stdin, fetcher=None) -> Iterator[Item]:
+    """Every article from every argument, in order; unreadable inputs as `InputError`s. URLs need a
+    `fetch.Fetcher`."""
     for item in expand_paths(paths):
         if isinstance(item, InputError):
             yield item
         elif item == STDIN:
             yield from read_stdin(stdin, overrides)
+        elif isinstance(item, str):
+            if fetcher is None:
+                yield MissingInput(item, "URLs are read by `claimledger build`, which fetches them")
+                continue
+            from .fetch import read_url
+
+            yield from read_url(item, fetcher, overrides)
         else:
             yield from read_file(item, overrides)
 

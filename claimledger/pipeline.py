@@ -22,6 +22,7 @@ from .extract.citations import extract_citations
 from .extract.entities import extract_entities
 from .extract.figures import extract_figures
 from .extract.quotes import extract_quotes
+from .fetch import Fetcher, is_url
 from .group import regroup, text_signature
 from .link import relink
 from .ingest import Overrides, expand_paths, read_inputs
@@ -217,7 +218,8 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
                 progress.close()
                 echo(f"skipped {skipped.source}: {skipped.reason}")
 
-        items = read_inputs(paths, overrides, **({"stdin": stdin} if stdin is not None else {}))
+        fetcher = Fetcher(ledger) if any(is_url(p) for p in paths) else None
+        items = read_inputs(paths, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
         articles = _new_articles(items, ledger, report, on_skip, tick)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
@@ -229,6 +231,8 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         try:
             for key, result in results:
                 store_one(ledger, key, result, run_id, report, on_skip)
+                if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
+                    fetcher.mark_stored(result.document.source, result.document.id)
                 tick()
             relink(ledger)
             report.groups = regroup(ledger)

@@ -71,6 +71,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     id TEXT PRIMARY KEY, item_kind TEXT NOT NULL, item_id TEXT NOT NULL, action TEXT NOT NULL,
     field TEXT, value TEXT, reviewer TEXT NOT NULL, reason TEXT, created REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS reviews_item ON reviews(item_kind, item_id);
+CREATE TABLE IF NOT EXISTS fetches (
+    url TEXT PRIMARY KEY, final_url TEXT, status INTEGER, etag TEXT, last_modified TEXT, fetched_at REAL,
+    document_id TEXT REFERENCES documents(id));
 CREATE INDEX IF NOT EXISTS mentions_document ON mentions(document_id);
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(entity_id);
 CREATE INDEX IF NOT EXISTS quantities_document ON quantities(document_id);
@@ -103,7 +106,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, 
 
 TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
           "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
-          "skipped", "runs", "reviews", "entity_counts")
+          "skipped", "runs", "reviews", "entity_counts", "fetches")
 
 
 class Ledger:
