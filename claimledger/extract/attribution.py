@@ -175,6 +175,8 @@ def subject_tokens(verb) -> Optional[list]:
         return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)
     if verb.pos_ == "NOUN":
         return [t for t in verb.sent if t.i < verb.i] or None
+    if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
+        return [verb.head]  # "footage of Hillary Clinton asking, ..."
     if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
         inherited = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
         if inherited:

@@ -243,12 +243,11 @@ def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
 def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
               settings: Settings) -> tuple[Optional[str], Optional[str]]:
     """Who originates the figure: an attribution around it, or, inside a direct quote, one inside
-    the quote or else the quote's speaker; a speaker who asks (an interviewer's question) does not
-    originate the figures in the question."""
+    the quote or else the quote's speaker; an interviewer's questions originate nothing."""
     inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
     if inside is None:
         return find_source(doc, match.core_start, match.core_end, index, settings)
-    if inside.surface.rstrip(" ”\"'’").endswith("?"):
+    if inside.speaker_text in interviewers(doc.text, quotes):
         return None, None
     found = find_source(doc, match.core_start, match.core_end, index, settings,
                         within=(inside.start, inside.end), named_only=True)
@@ -260,6 +259,16 @@ def is_increment(text: str, match: NumberMatch, settings: Settings) -> bool:
     words = "|".join(re.escape(w) for w in settings["figures"]["increment_words"])
     before = text[max(0, match.start - 30):match.start]
     return bool(re.search(rf"\b(?:{words})\s+$", before, re.IGNORECASE))
+
+
+def interviewers(text: str, quotes: list[Quote]) -> set[str]:
+    """Names whose interview turns ("Name: ...") are mostly questions."""
+    asked: dict[str, list[bool]] = {}
+    for q in quotes:
+        name = q.speaker_text or ""
+        if name and text[max(0, q.start - len(name) - 2):q.start] == name + ": ":
+            asked.setdefault(name, []).append(q.surface.rstrip(" ”\"'’").endswith("?"))
+    return {name for name, turns in asked.items() if sum(turns) * 2 >= len(turns)}
 
 
 def extract_figures(doc, document_id: str, index: MentionIndex, published: Optional[str],
