@@ -176,7 +176,7 @@ def subject_tokens(verb) -> Optional[list]:
     if verb.pos_ == "NOUN":
         return [t for t in verb.sent if t.i < verb.i] or None
     if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
-        return [verb.head]  # "footage of Hillary Clinton asking, ..."
+        return [t for t in verb.head.subtree if t.i <= verb.head.i]  # "footage of Hillary Clinton asking, ..."
     if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
         inherited = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
         if inherited:
