@@ -175,6 +175,9 @@ def subject_tokens(verb) -> Optional[list]:
         return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)
     if verb.pos_ == "NOUN":
         return [t for t in verb.sent if t.i < verb.i] or None
+    names_before = proper_name_before(verb)
+    if verb.tag_ == "VBG" and names_before:
+        return names_before  # "footage of Hillary Clinton asking, ...", however it is parsed
     if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
         return [t for t in verb.head.subtree if t.i <= verb.head.i]  # "footage of Hillary Clinton asking, ..."
     if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
@@ -205,6 +208,16 @@ def referent_of_description(head, index: MentionIndex, settings: Settings) -> Op
     if found is None or head.idx - found.end > table["description_reach_chars"]:
         return None
     return found
+
+
+def proper_name_before(verb) -> list:
+    """The run of proper nouns right before the verb, if any."""
+    words = []
+    i = verb.i - 1
+    while i >= verb.sent.start and verb.doc[i].pos_ == "PROPN":
+        words.insert(0, verb.doc[i])
+        i -= 1
+    return words
 
 
 def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settings,
