@@ -21,7 +21,7 @@ def test_curly_straight_and_broken_marks(settings):
 
 
 def test_scare_quotes_are_not_quotes(settings):
-    text = 'They fight the ‘American wolves’ and other "issues" or a "strategic mistake" here.'
+    text = 'They fight the ‘paper tigers’ and other "issues" or a "strategic mistake" here.'
     assert quote_spans(text, settings) == []
 
 
