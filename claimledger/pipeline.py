@@ -79,10 +79,28 @@ class BuildReport:
     groups: int = 0
     seconds: float = 0.0
     words: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, where measurable
 
     def summary(self) -> str:
         return (f"stored {self.stored}, unchanged {self.unchanged}, skipped {len(self.skipped)}, "
                 f"groups {self.groups}, {self.seconds:.1f} s")
+
+    def add(self, stage: str, seconds: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + seconds
+
+
+def timed(items: Iterable, stage: str, report: BuildReport) -> Iterator:
+    """The items, adding the time spent producing each one to the report's stage."""
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(iterator)
+        except StopIteration:
+            report.add(stage, time.perf_counter() - started)
+            return
+        report.add(stage, time.perf_counter() - started)
+        yield item
 
 
 class Progress:
@@ -140,25 +158,34 @@ def failed(source: str, exc: Exception) -> Skipped:
                    f"extraction failed ({type(exc).__name__}: {exc}); please report this input", "CL900")
 
 
-def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settings) -> Iterator[tuple[str, Result]]:
+def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settings,
+                  report: Optional[BuildReport] = None) -> Iterator[tuple[str, Result]]:
     """(input key, records or skip) for each article, in this process, with spaCy's batching."""
+    report = report or BuildReport()
+
     def cleaned() -> Iterator[tuple[str, tuple]]:
         for article, key in articles:
+            started = time.perf_counter()
             try:
                 document = clean_article(article, settings)
             except InputError as exc:
                 yield "", (None, key, skipped_from(exc))
                 continue
+            finally:
+                report.add("clean", time.perf_counter() - started)
             yield document.text, (document, key, None)
 
-    for spacy_doc, (document, key, skipped) in annotate(cleaned(), nlp):
+    for spacy_doc, (document, key, skipped) in timed(annotate(cleaned(), nlp), "annotate", report):
         if skipped is not None:
             yield key, skipped
             continue
+        started = time.perf_counter()
         try:
-            yield key, analyse(document, spacy_doc, settings)
+            records = analyse(document, spacy_doc, settings)
         except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
-            yield key, failed(document.source, exc)
+            records = failed(document.source, exc)
+        report.add("extract", time.perf_counter() - started)
+        yield key, records
 
 
 def work(task: tuple[Article, str]) -> tuple[str, Result]:
@@ -220,26 +247,35 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
 
         fetcher = Fetcher(ledger) if any(is_url(p) for p in paths) else None
         items = read_inputs(paths, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
-        articles = _new_articles(items, ledger, report, on_skip, tick)
+        articles = timed(_new_articles(items, ledger, report, on_skip, tick), "ingest", report)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
         elif jobs > 1:
             results = analysed_in_pool(articles, jobs)
         else:
-            results = analysed_here(articles, load_nlp(), settings)
+            results = analysed_here(articles, load_nlp(), settings, report)
         status = "interrupted"
         try:
             for key, result in results:
+                started_store = time.perf_counter()
                 store_one(ledger, key, result, run_id, report, on_skip)
+                report.add("store", time.perf_counter() - started_store)
                 if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
                     fetcher.mark_stored(result.document.source, result.document.id)
                 tick()
+            started_cross = time.perf_counter()
             relink(ledger)
+            report.add("link", time.perf_counter() - started_cross)
+            started_cross = time.perf_counter()
             report.groups = regroup(ledger)
+            report.add("group", time.perf_counter() - started_cross)
             status = "done"
         finally:
             progress.close()
             report.seconds = time.monotonic() - started
+            nested = report.stages.get("clean", 0.0) + report.stages.get("ingest", 0.0)
+            if "annotate" in report.stages:  # spaCy pulls cleaned texts (and inputs) while it runs
+                report.stages["annotate"] = max(0.0, report.stages["annotate"] - nested)
             ledger.finish_run(run_id, report.stored, len(report.skipped), status)
     return report
 
