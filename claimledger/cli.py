@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
     b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="worker processes for the per-document work (default 1; each loads the model)")
+    b.add_argument("--timings", action="store_true", help="print the seconds spent in each stage at the end")
     b.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where the per-document work runs: this machine (default) or a Dask cluster")
     b.add_argument("--scheduler", metavar="ADDRESS",
@@ -102,6 +103,8 @@ def cmd_build(args) -> int:
                    quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs,
                    engine=args.engine, scheduler=args.scheduler)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
+    if args.timings:
+        print("claimledger: stages " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items()), file=sys.stderr)
     if report.stored + report.unchanged == 0 and report.skipped:
         print("claimledger: nothing could be stored; see the reasons above", file=sys.stderr)
         return 2
