@@ -54,30 +54,29 @@ def text_signature(text: str, settings: Optional[Settings] = None) -> bytes:
 
 
 def find_near_copies(ledger: Ledger) -> list[tuple[str, str, float]]:
-    """(document, earlier near-copy, estimated Jaccard similarity): each document is paired with the
-    first document (by id) it nearly copies, which is enough to join every family of copies and keeps
-    the pairs linear in the number of documents, however widely a wire story is syndicated."""
+    """(document, earlier near-copy, estimated Jaccard similarity). Documents are read in id order;
+    each is paired with the first earlier representative it nearly copies, and only documents that
+    copy nothing become representatives, so LSH buckets stay small however widely a wire story is
+    syndicated, and the pairs stay linear in the number of documents."""
     from datasketch import MinHash, MinHashLSH
 
     table = load_settings()["group"]
-    perms = table["minhash_permutations"]
-    lsh = MinHashLSH(threshold=table["near_copy_jaccard"], num_perm=perms)
-    signatures: dict[str, np.ndarray] = {}
+    perms, threshold = table["minhash_permutations"], table["near_copy_jaccard"]
+    lsh = MinHashLSH(threshold=threshold, num_perm=perms)
+    representatives: dict[str, np.ndarray] = {}
+    pairs = []
     for row in ledger.rows("SELECT id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY id"):
         values = np.frombuffer(row["minhash"], dtype="<u8")
         if len(values) != perms:
             continue
-        signatures[row["id"]] = values
-        lsh.insert(row["id"], MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME))
-    pairs = []
-    for doc_id, values in signatures.items():
-        for other in sorted(lsh.query(MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME))):
-            if other >= doc_id:
-                break
-            similarity = float(np.mean(values == signatures[other]))
-            if similarity >= table["near_copy_jaccard"]:
-                pairs.append((doc_id, other, similarity))
-                break
+        signature = MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME)
+        best = max(((float(np.mean(values == representatives[other])), other) for other in lsh.query(signature)),
+                   default=None)
+        if best is not None and best[0] >= threshold:
+            pairs.append((row["id"], best[1], best[0]))
+            continue
+        representatives[row["id"]] = values
+        lsh.insert(row["id"], signature)
     return pairs
 
 
@@ -189,21 +188,23 @@ def load_members(ledger: Ledger, settings: Settings, clusters: Clusters,
 
 
 def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
-    """The group's status and a one-line note saying why."""
+    """The group's status and a one-line note saying why. Each originator's figures are reduced to
+    their distinct claims (value interval, month) first: echoes of one figure cost nothing."""
     by_origin: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         if m.originator:
             by_origin[m.originator].append(m)
     if not by_origin:
         return "unattributed", "no figure here is attributed to a source"
+    claims = {o: {(interval(m, tolerance), (m.as_of or "")[:7]) for m in ms} for o, ms in by_origin.items()}
     origins = list(by_origin)
     drift = None
     for i, a in enumerate(origins):
         for b in origins[i + 1:]:
-            pairs = [(x, y) for x in by_origin[a] for y in by_origin[b]]
-            if any(agree(interval(x, tolerance), interval(y, tolerance)) for x, y in pairs):
+            pairs = [(x, y) for x in claims[a] for y in claims[b]]
+            if any(agree(x[0], y[0]) for x, y in pairs):
                 continue
-            if any(same_time(x.as_of, y.as_of) for x, y in pairs):
+            if any(same_time(x[1], y[1]) for x, y in pairs):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
             drift = drift or f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
     if drift:
