@@ -33,8 +33,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--outlet", help="outlet name for every article, instead of the detected one")
     b.add_argument("--published", help="publication date (YYYY-MM-DD) for every article")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
-    b.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="worker processes for the per-document work (default 1; each loads the model)")
+    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes for the per-document work (default: the cores, for 50 inputs or "
+                        "more; each worker loads the model once)")
     b.add_argument("--timings", action="store_true", help="print the seconds spent in each stage at the end")
     b.add_argument("--engine", choices=["local", "dask"], default="local",
                    help="where the per-document work runs: this machine (default) or a Dask cluster")

@@ -212,9 +212,17 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
             yield from pool.map(work, batch, chunksize=max(1, len(batch) // (jobs * 4)))
 
 
+def auto_jobs(inputs: int, settings: Settings) -> int:
+    """The cores, when there are enough inputs to repay loading the model in each worker."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores if inputs >= settings["limits"]["parallel_from_inputs"] else 1
+
+
 def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quiet: bool = False,
           show_progress: Optional[bool] = None, stdin=None, arguments: Optional[list[str]] = None,
-          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: int = 1,
+          echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: Optional[int] = 1,
           engine: str = "local", scheduler: Optional[str] = None) -> BuildReport:
     """Builds (or extends) the ledger at `db` from `paths`; returns what happened. With `jobs` > 1
     the per-document work runs in that many worker processes, and with `engine="dask"` on a Dask
@@ -222,9 +230,11 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
     settings = load_settings()
     report = BuildReport()
     started = time.monotonic()
+    total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
+    if jobs is None:
+        jobs = auto_jobs(total, settings)
     if jobs <= 1 and engine == "local":
         load_nlp()  # a missing model fails here, before anything is written
-    total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
     if show_progress is None:
         show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(total, show_progress)
