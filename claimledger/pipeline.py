@@ -2,7 +2,8 @@
 
 `process_article` is the per-document work as a pure function (an article in, its records out), so
 any engine can run it anywhere. `build` streams inputs through it with spaCy's batching and hands
-each result to the store, the only writer; the cross-document step (grouping) runs afterwards.
+each result to the store, the only writer; the cross-document steps (linking, near-copies, grouping)
+run afterwards. The per-document work can also run in worker processes or on a Dask cluster.
 """
 from __future__ import annotations
 
