@@ -88,7 +88,8 @@ def outlet_name(outlet: str) -> str:
     return PurePath(outlet).stem if "/" in outlet or outlet.endswith(".txt") else outlet
 
 
-def collect(ledger: Ledger) -> dict:
+def collect(ledger: Ledger, for_html: bool = True) -> dict:
+    """What the report shows; `for_html` adds passages, plots and the other sections."""
     groups: dict[str, dict] = {}
     passages: dict[str, list] = {}
     wanted: dict[str, list] = defaultdict(list)
@@ -106,6 +107,8 @@ def collect(ledger: Ledger) -> dict:
                                  r["as_of"] or "", r["surface"], anchor, reviewed["low"], reviewed["high"],
                                  reviewed["review"] or ""))
         wanted[r["document_id"]].append((anchor, r["start"], r["end"], r["source"]))
+    if not for_html:
+        return {"groups": list(groups.values())}
     for doc_id, spans in wanted.items():
         text = next(ledger.rows("SELECT text FROM documents WHERE id = ?", (doc_id,)))["text"]
         for anchor, start, end, source in spans:
@@ -189,7 +192,7 @@ def write_html(ledger: Ledger, out: IO[str]) -> None:
 def write_md(ledger: Ledger, out: IO[str]) -> None:
     out.write("| group | status | value | originator | relayed by | as of | span | review |\n")
     out.write("|---|---|---|---|---|---|---|---|\n")
-    for group in collect(ledger)["groups"]:
+    for group in collect(ledger, for_html=False)["groups"]:
         for r in group["rows"]:
             cells = [group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface, r.review]
             out.write("| " + " | ".join(md_cell(c) for c in cells) + " |\n")
@@ -202,7 +205,7 @@ def md_cell(text: str) -> str:
 def write_csv(ledger: Ledger, out: IO[str]) -> None:
     writer = csv.writer(out)
     writer.writerow(["group", "status", "value", "originator", "relayed_by", "as_of", "span_text", "review"])
-    for group in collect(ledger)["groups"]:
+    for group in collect(ledger, for_html=False)["groups"]:
         for r in group["rows"]:
             writer.writerow([group["label"], group["status"], r.value, r.originator, r.outlet, r.as_of, r.surface,
                              r.review])
