@@ -271,7 +271,8 @@ def create_app(db: str, allow_review: bool = False, token: Optional[str] = None)
     def respond(request: Request, template: str, data: dict, status: int = 200):
         if request.url.path.endswith(".json"):
             return JSONResponse({"ok": status < 400, **data}, status_code=status)
-        body = env.get_template(template).render(**data, allow_review=allow_review, request_path=request.url.path)
+        body = env.get_template(template).render(**data, allow_review=allow_review, token_required=bool(token),
+                                                 request_path=request.url.path)
         return HTMLResponse(body, status_code=status)
 
     def page(path: str, template: str):

@@ -71,6 +71,8 @@ def test_review_is_refused_unless_allowed_and_needs_the_token(ledger):
     guarded = client(ledger, allow_review=True, token="s3cret")
     assert guarded.post("/review.json", data=form).status_code == 403
     assert guarded.post("/review.json", data={**form, "token": "s3cret"}).json()["ok"] is True
+    page = guarded.get(f"/figures/{figure['id']}").text
+    assert 'name="token"' in page and "s3cret" not in page
     bad = client(ledger, allow_review=True).post("/review.json", data={**form, "action": "correct", "field": "id"})
     assert bad.status_code == 400 and "names a field" in bad.json()["error"]
 
