@@ -189,22 +189,23 @@ def load_members(ledger: Ledger, settings: Settings, clusters: Clusters,
 
 def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
     """The group's status and a one-line note saying why. Each originator's figures are reduced to
-    their distinct claims (value interval, month) first: echoes of one figure cost nothing."""
+    their distinct value intervals and months, and intervals are compared by a sweep, so a group's
+    cost grows with its size times its number of originators, not with its size squared."""
     by_origin: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         if m.originator:
             by_origin[m.originator].append(m)
     if not by_origin:
         return "unattributed", "no figure here is attributed to a source"
-    claims = {o: {(interval(m, tolerance), (m.as_of or "")[:7]) for m in ms} for o, ms in by_origin.items()}
+    spans = {o: sorted({interval(m, tolerance) for m in ms}) for o, ms in by_origin.items()}
+    months = {o: {(m.as_of or "")[:7] for m in ms} for o, ms in by_origin.items()}
     origins = list(by_origin)
     drift = None
     for i, a in enumerate(origins):
         for b in origins[i + 1:]:
-            pairs = [(x, y) for x in claims[a] for y in claims[b]]
-            if any(agree(x[0], y[0]) for x, y in pairs):
+            if any_overlap(spans[a], spans[b]):
                 continue
-            if any(same_time(x[1], y[1]) for x, y in pairs):
+            if any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
             drift = drift or f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
     if drift:
@@ -216,6 +217,19 @@ def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
     return "single-source", f"one originator, {name_of(only)}, relayed by {len({m.outlet for m in only})} outlet(s)"
+
+
+def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    """Whether any interval of `a` meets any of `b`; both sorted by their low end. Linear."""
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if agree(a[i], b[j]):
+            return True
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return False
 
 
 def same_time(a: Optional[str], b: Optional[str]) -> bool:
