@@ -25,6 +25,31 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> su
                           text=True, cwd=cwd or ROOT, timeout=600)
 
 
+def exported(db, fmt: str = "json") -> str:
+    """The ledger at `db` as `claimledger export` writes it."""
+    from claimledger.export import export
+
+    return written(db, export, fmt)
+
+
+def rendered(db, fmt: str = "html") -> str:
+    """The ledger at `db` as `claimledger report` writes it."""
+    from claimledger.report import report
+
+    return written(db, report, fmt)
+
+
+def written(db, writer, fmt: str) -> str:
+    import io
+
+    from claimledger.store import Ledger
+
+    out = io.StringIO()
+    with Ledger(db, readonly=True) as ledger:
+        writer(ledger, fmt, out)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from claimledger.annotate import load_nlp

@@ -4,17 +4,9 @@ import json
 import subprocess
 import sys
 
-from claimledger.export import export
 from claimledger.store import Ledger
 
-from .conftest import shared_path
-
-
-def exported(db, fmt):
-    out = io.StringIO()
-    with Ledger(db, readonly=True) as ledger:
-        export(ledger, fmt, out)
-    return out.getvalue()
+from .conftest import exported, shared_path
 
 
 def test_json_has_the_scorer_format(example_ledger):

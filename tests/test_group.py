@@ -1,28 +1,18 @@
 """Cross-source groups: what the seeds must show, and near-copies on articles of our own."""
-import io
 import json
 
 import pytest
 
-from claimledger.export import export
 from claimledger.pipeline import build
-from claimledger.store import Ledger
 
-from .conftest import EXAMPLES, shared_path
-
-
-def exported(db):
-    out = io.StringIO()
-    with Ledger(db, readonly=True) as ledger:
-        export(ledger, "json", out)
-    return json.loads(out.getvalue())
+from .conftest import EXAMPLES, exported, shared_path
 
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
     db = tmp_path_factory.mktemp("seeds") / "l.db"
     build([str(shared_path("seeds"))], str(db), quiet=True)
-    return exported(db)
+    return json.loads(exported(db))
 
 
 def group_holding(data, anchor_doc, surface):
@@ -75,7 +65,7 @@ def test_near_copies_are_found_and_exported(tmp_path):
     (tmp_path / "other.txt").write_text((EXAMPLES / "scraped-defectors.txt").read_text())
     db = tmp_path / "l.db"
     build([str(tmp_path)], str(db), quiet=True)
-    data = exported(db)
+    data = json.loads(exported(db))
     sources = {d["id"]: d["source"].rsplit("/", 1)[-1] for d in data["documents"]}
     pairs = {frozenset((sources[p["document_a"]], sources[p["document_b"]])) for p in data["near_copies"]}
     assert pairs == {frozenset(("original.txt", "rewrite.txt"))}

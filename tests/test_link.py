@@ -1,9 +1,9 @@
 """Cross-document linking, on ledgers built by the real pipeline from small articles of our own."""
 import json
 
-from claimledger.export import export
 from claimledger.pipeline import build
-from claimledger.store import Ledger
+
+from .conftest import exported
 
 ARTICLES = {
     "a.txt": "Ukrainian President Volodymyr Zelenskyy said on Monday that two North Korean soldiers had "
@@ -20,12 +20,7 @@ def built(tmp_path):
         (tmp_path / name).write_text(text)
     db = tmp_path / "l.db"
     build([str(tmp_path)], str(db), quiet=True)
-    import io
-
-    out = io.StringIO()
-    with Ledger(db, readonly=True) as ledger:
-        export(ledger, "json", out)
-    return json.loads(out.getvalue())
+    return json.loads(exported(db))
 
 
 def test_spellings_and_acronyms_link_across_documents(tmp_path):

@@ -1,19 +1,8 @@
 """The per-document work gives the same ledger in one process and in worker processes."""
-import io
-
-from claimledger.export import export
 from claimledger.ingest import read_file
 from claimledger.pipeline import build, process_article
-from claimledger.store import Ledger
 
-from .conftest import EXAMPLES
-
-
-def exported(db) -> str:
-    out = io.StringIO()
-    with Ledger(db, readonly=True) as ledger:
-        export(ledger, "json", out)
-    return out.getvalue()
+from .conftest import EXAMPLES, exported
 
 
 def test_worker_processes_write_the_same_ledger(tmp_path):

@@ -5,19 +5,9 @@ import shutil
 
 import pytest
 
-from claimledger.report import report
-from claimledger.store import Ledger
-
-from .conftest import run_cli
+from .conftest import rendered, run_cli
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def rendered(db, fmt):
-    out = io.StringIO()
-    with Ledger(db, readonly=True) as ledger:
-        report(ledger, fmt, out)
-    return out.getvalue()
 
 
 def test_markdown_and_csv_hold_the_estimates(example_ledger):
