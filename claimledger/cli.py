@@ -202,8 +202,7 @@ def figures_table(ledger, width: int = 120) -> str:
     for r in ledger.rows(
             "SELECT q.low, q.high, q.qualifier, q.surface, q.counted, q.category, coalesce(e.name, q.source_text) AS src, "
             "coalesce(d.outlet, d.source) AS outlet, q.as_of FROM quantities q "
-            "JOIN documents d ON d.id = q.document_id LEFT JOIN entities s ON s.id = q.source_entity_id "
-            "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) "
+            "JOIN documents d ON d.id = q.document_id LEFT JOIN resolved_entities e ON e.id = q.source_entity_id "
             "ORDER BY q.category, d.source, q.\"start\""):
         rows.append((value_text(r["low"], r["high"], r["qualifier"], r["surface"]), r["counted"] or "",
                      r["category"], r["src"] or "(unattributed)", Path(r["outlet"]).name if "/" in r["outlet"]

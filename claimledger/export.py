@@ -15,12 +15,12 @@ from .store import Ledger
 FORMATS = ("json", "jsonl", "csv")
 
 # An entity column as its canonical entity (see `link`).
-CANONICAL = "(SELECT coalesce(c.canonical_id, c.id) FROM entities c WHERE c.id = {0})"
+CANONICAL = "(SELECT canonical_id FROM resolved_entities WHERE id = {0})"
 
 SECTIONS = {
     "documents": "SELECT id, source, text, published, outlet, title, url, raw_sha256 FROM documents ORDER BY source, id",
     "entities": "SELECT e.id, e.name, e.type, (SELECT json_group_array(DISTINCT a.alias) FROM aliases a "
-                "JOIN entities m ON m.id = a.entity_id WHERE coalesce(m.canonical_id, m.id) = e.id "
+                "JOIN resolved_entities m ON m.id = a.entity_id WHERE m.canonical_id = e.id "
                 "AND a.alias != e.name) AS aliases FROM entities e WHERE e.canonical_id IS NULL "
                 "ORDER BY e.name, e.id",
     "mentions": f'SELECT {CANONICAL.format("entity_id")} AS entity, document_id AS document, "start", "end", '
@@ -53,8 +53,7 @@ SELECT q.low, q.high, q.qualifier, q.unit, q.counted, q.category,
        coalesce(e.name, q.source_text) AS source, d.outlet, q.as_of, d.published,
        q.surface AS span_text, d.source AS document, q."start", q."end", q.id AS quantity_id
 FROM quantities q JOIN documents d ON d.id = q.document_id
-LEFT JOIN entities s ON s.id = q.source_entity_id
-LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+LEFT JOIN resolved_entities e ON e.id = q.source_entity_id
 ORDER BY d.source, q."start"
 """
 

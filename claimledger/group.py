@@ -105,8 +105,8 @@ def stories(ledger: Ledger, settings: Settings) -> Clusters:
     first_with_pair: dict[tuple[str, str], str] = {}
     pairs: list[tuple[str, str, float]] = []
     rows = ledger.rows(
-        "SELECT m.document_id, coalesce(e.canonical_id, e.id) AS entity, count(*) AS n FROM mentions m "
-        "JOIN entities e ON e.id = m.entity_id GROUP BY m.document_id, entity "
+        "SELECT m.document_id, e.canonical_id AS entity, count(*) AS n FROM mentions m "
+        "JOIN resolved_entities e ON e.id = m.entity_id GROUP BY m.document_id, entity "
         "ORDER BY m.document_id, n DESC, entity")
     for doc_id, entities in groupby(rows, key=lambda r: r["document_id"]):
         top = sorted(r["entity"] for r in list(entities)[:top_n])
@@ -173,10 +173,9 @@ def load_members(ledger: Ledger, settings: Settings, clusters: Clusters,
     keyed: dict[tuple, list[Member]] = defaultdict(list)
     for r in ledger.rows(
             "SELECT q.id, q.document_id, q.low, q.high, q.qualifier, q.category, q.counted, q.increment, "
-            "q.source_text, q.as_of, coalesce(s.canonical_id, s.id) AS origin, e.name AS origin_name, "
+            "q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
             "d.outlet, d.source, d.published FROM quantities q JOIN documents d ON d.id = q.document_id "
-            "LEFT JOIN entities s ON s.id = q.source_entity_id "
-            "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) ORDER BY q.document_id, q.\"start\""):
+            "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id ORDER BY q.document_id, q.\"start\""):
         named = r["source_text"] and names_someone((None, r["source_text"]))
         origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
         outlet = r["outlet"] or PurePath(r["source"]).stem

@@ -34,14 +34,14 @@ SELECT g.id AS group_id, g.label, g.status, g.note, q.id, q.low, q.high, q.quali
        d.id AS document_id, d.source
 FROM groups g JOIN group_members m ON m.group_id = g.id JOIN quantities q ON q.id = m.quantity_id
 JOIN documents d ON d.id = q.document_id
-LEFT JOIN entities s ON s.id = q.source_entity_id LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+LEFT JOIN resolved_entities e ON e.id = q.source_entity_id
 ORDER BY CASE g.status WHEN 'conflicting' THEN 0 WHEN 'corroborated' THEN 1 WHEN 'evolving' THEN 2
          WHEN 'single-source' THEN 3 ELSE 4 END, g.label, coalesce(q.as_of, d.published), q.id
 """
 QUOTES = """
 SELECT coalesce(e.name, q.speaker_text, 'unknown speaker') AS speaker, q.surface, coalesce(d.outlet, d.source) AS outlet
 FROM quotes q JOIN documents d ON d.id = q.document_id
-LEFT JOIN entities s ON s.id = q.speaker_entity_id LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+LEFT JOIN resolved_entities e ON e.id = q.speaker_entity_id
 ORDER BY speaker, d.source, q."start"
 """
 ENTITIES = """

@@ -33,7 +33,7 @@ FACETS = {  # facet name → SQL expression over the figures query below
 }
 JOINS = {  # table alias → the join that brings it into a figures query
     "d": "JOIN documents d ON d.id = q.document_id",
-    "e": "LEFT JOIN entities s ON s.id = q.source_entity_id LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)",
+    "e": "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id",
     "g": "LEFT JOIN group_members m ON m.quantity_id = q.id LEFT JOIN groups g ON g.id = m.group_id",
 }
 FIGURES_FROM = "FROM quantities q " + " ".join(JOINS.values())
@@ -109,7 +109,7 @@ class Explorer:
         reviews = Reviews(l)
         rows = l.rows(
             "SELECT q.id, q.surface, q.low, q.high, q.qualifier, q.category, q.counted, q.as_of, "
-            "coalesce(e.name, q.source_text) AS originator, e.id AS originator_id, q.source_text, "
+            "coalesce(e.name, q.source_text) AS originator, e.canonical_id AS originator_id, q.source_text, "
             "coalesce(d.outlet, d.source) AS outlet, d.id AS document, g.id AS group_id, g.label AS group_label, "
             f"g.status {FIGURES_FROM} {where} ORDER BY d.source, q.\"start\" LIMIT ? OFFSET ?",
             (*params, size, (page - 1) * size))
@@ -189,8 +189,8 @@ class Explorer:
                       for r in l.rows('SELECT "start", "end", speaker_text FROM quotes WHERE document_id = ?',
                                       (document_id,))]
             spans += [{"kind": "mention", "start": r[0], "end": r[1], "href": f"/entities/{r[2]}"} for r in l.rows(
-                'SELECT m."start", m."end", coalesce(e.canonical_id, e.id) FROM mentions m '
-                "JOIN entities e ON e.id = m.entity_id WHERE m.document_id = ?", (document_id,))]
+                'SELECT m."start", m."end", e.canonical_id FROM mentions m '
+                "JOIN resolved_entities e ON e.id = m.entity_id WHERE m.document_id = ?", (document_id,))]
         doc = dict(row)
         return {"document": {k: v for k, v in doc.items() if k != "text"}, "segments": segments(doc["text"], spans)}
 
@@ -223,12 +223,11 @@ class Explorer:
         where, params = ("WHERE coalesce(e.name, q.speaker_text) = ?", (speaker,)) if speaker else ("", ())
         with self.ledger() as l:
             reviews = Reviews(l)
-            base = ("FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_entity_id "
-                    "LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id) "
+            base = ("FROM quotes q LEFT JOIN resolved_entities e ON e.id = q.speaker_entity_id "
                     "JOIN documents d ON d.id = q.document_id")
             total = l.conn.execute(f"SELECT count(*) {base} {where}", params).fetchone()[0]
             rows = []
-            for r in l.rows(f"SELECT q.id, q.surface, coalesce(e.name, q.speaker_text) AS speaker, e.id AS speaker_id, "
+            for r in l.rows(f"SELECT q.id, q.surface, coalesce(e.name, q.speaker_text) AS speaker, e.canonical_id AS speaker_id, "
                             f"q.document_id AS document, coalesce(d.outlet, d.source) AS outlet {base} {where} "
                             "ORDER BY speaker, d.source, q.\"start\" LIMIT ? OFFSET ?",
                             (*params, PAGE_SIZE, (page - 1) * PAGE_SIZE)):

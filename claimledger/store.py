@@ -88,17 +88,17 @@ CREATE INDEX IF NOT EXISTS group_members_quantity ON group_members(quantity_id);
 CREATE TABLE IF NOT EXISTS entity_counts (
     entity_id TEXT PRIMARY KEY REFERENCES entities(id), mentions INTEGER NOT NULL, documents INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS entity_counts_mentions ON entity_counts(mentions);
+CREATE VIEW IF NOT EXISTS resolved_entities AS
+    SELECT x.id, c.id AS canonical_id, c.name, c.type FROM entities x
+    JOIN entities c ON c.id = coalesce(x.canonical_id, x.id);
 CREATE VIEW IF NOT EXISTS citation_graph AS
-    SELECT DISTINCT c.document_id AS document, c.cited AS target, coalesce(x.canonical_id, x.id) AS entity,
-           'cites' AS kind
-    FROM citations c LEFT JOIN entities x ON x.id = c.entity_id
-    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.source_text), e.id, 'figure source'
-    FROM quantities q LEFT JOIN entities s ON s.id = q.source_entity_id
-    LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+    SELECT DISTINCT c.document_id AS document, c.cited AS target, e.canonical_id AS entity, 'cites' AS kind
+    FROM citations c LEFT JOIN resolved_entities e ON e.id = c.entity_id
+    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.source_text), e.canonical_id, 'figure source'
+    FROM quantities q LEFT JOIN resolved_entities e ON e.id = q.source_entity_id
     WHERE q.source_entity_id IS NOT NULL OR q.source_text IS NOT NULL
-    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.speaker_text), e.id, 'quote speaker'
-    FROM quotes q LEFT JOIN entities s ON s.id = q.speaker_entity_id
-    LEFT JOIN entities e ON e.id = coalesce(s.canonical_id, s.id)
+    UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.speaker_text), e.canonical_id, 'quote speaker'
+    FROM quotes q LEFT JOIN resolved_entities e ON e.id = q.speaker_entity_id
     WHERE q.speaker_entity_id IS NOT NULL OR q.speaker_text IS NOT NULL;
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents');
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content='quotes');
@@ -233,8 +233,8 @@ class Ledger:
                 count += 1
             self.conn.execute("DELETE FROM entity_counts")
             self.conn.execute(
-                "INSERT INTO entity_counts SELECT coalesce(e.canonical_id, e.id), count(*), count(DISTINCT m.document_id) "
-                "FROM mentions m JOIN entities e ON e.id = m.entity_id GROUP BY coalesce(e.canonical_id, e.id)")
+                "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
+                "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
         return count
 
     def replace_near_copies(self, pairs: Iterable[tuple[str, str, float]]) -> int:
