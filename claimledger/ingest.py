@@ -213,7 +213,7 @@ def article_from_json(where: str, line: str, overrides: Overrides) -> Article:
 
 
 def _str_or_none(value: object) -> Optional[str]:
-    return str(value).strip() or None if value not in (None, "") else None
+    return None if value is None else (str(value).strip() or None)
 
 
 def read_stdin(stream: IO[str], overrides: Overrides) -> Iterator[Item]:
