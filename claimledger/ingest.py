@@ -224,7 +224,13 @@ def read_inputs(paths: Iterable[str], overrides: Overrides = Overrides(),
                 stdin: IO[str] = sys.stdin, fetcher=None) -> Iterator[Item]:
     """Every article from every argument, in order; unreadable inputs as `InputError`s. URLs need a
     `fetch.Fetcher`."""
-    for item in expand_paths(paths):
+    return read_expanded(expand_paths(paths), overrides, stdin, fetcher)
+
+
+def read_expanded(items: Iterable[Union[str, Path, InputError]], overrides: Overrides = Overrides(),
+                  stdin: IO[str] = sys.stdin, fetcher=None) -> Iterator[Item]:
+    """The articles of arguments already expanded by `expand_paths`."""
+    for item in items:
         if isinstance(item, InputError):
             yield item
         elif item == STDIN:
@@ -240,4 +246,4 @@ def read_inputs(paths: Iterable[str], overrides: Overrides = Overrides(),
             yield from read_file(item, overrides)
 
 
-__all__ = ["Overrides", "read_inputs", "read_file", "expand_paths", "decode", "input_format"]
+__all__ = ["Overrides", "read_inputs", "read_expanded", "read_file", "expand_paths", "decode", "input_format"]

@@ -26,7 +26,7 @@ from .extract.quotes import extract_quotes
 from .fetch import Fetcher, is_url
 from .group import regroup, text_signature
 from .link import relink
-from .ingest import Overrides, expand_paths, read_inputs
+from .ingest import Overrides, expand_paths, read_expanded
 from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
 from .settings import Settings, load_settings
 from .store import Ledger
@@ -231,7 +231,8 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
     settings = load_settings()
     report = BuildReport()
     started = time.monotonic()
-    total = sum(1 for p in expand_paths(paths) if not isinstance(p, InputError))
+    expanded = list(expand_paths(paths))  # file names only: walking the folders once
+    total = sum(1 for p in expanded if not isinstance(p, InputError))
     if jobs is None:
         jobs = auto_jobs(total, settings)
     if jobs <= 1 and engine == "local":
@@ -257,7 +258,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
                 echo(f"skipped {skipped.source}: {skipped.reason}")
 
         fetcher = Fetcher(ledger) if any(is_url(p) for p in paths) else None
-        items = read_inputs(paths, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
+        items = read_expanded(expanded, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
         articles = timed(_new_articles(items, ledger, report, on_skip, tick), "ingest", report)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
