@@ -1,21 +1,28 @@
 """Benchmark: build generated articles at several sizes; docs/s, peak memory, stages, baseline ratio.
 
     .venv/bin/python bench/bench_scale.py --sizes 1000 10000 --jobs 2
+    .venv/bin/python bench/bench_scale.py --add-to big.db      # the incremental add alone
 
-Each size is built into a fresh ledger by a separate `claimledger build` process (so its peak RSS is
-its own), from articles made by `generate.py` (varied lengths, never copies). The spaCy baseline
-(reading the same files and running `nlp.pipe` with the model's full default pipeline, one process)
-is timed on the first `--baseline-docs` articles of each size; its docs/s does not depend on the
-size. With --jobs > 1 the per-document stages run in workers and are not split. Finally one more article is added to the largest ledger, to show the cost of an incremental add.
+Each size is built into a fresh ledger by a separate `claimledger build` process, from articles made
+by `generate.py` (varied lengths, many stories at once, never copies). Peak memory is the largest sum
+of the resident memory of the build and its worker processes, sampled every half second. The spaCy
+baseline (reading the same files and running `nlp.pipe` with the model's full default pipeline, one
+process) is timed on the first `--baseline-docs` articles of each size; its docs/s does not depend on
+the size. With --jobs > 1 the per-document stages run in workers and are not split.
+
+Finally one more article is added to the largest ledger (or to `--add-to`), by one process, and its
+stage split shows what the add costs beyond the article's own parse: storing it (filing it among
+near-copies and stories) and the incremental link and group steps.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -47,16 +54,59 @@ def baseline_docs_per_second(folder: Path, limit: int) -> float:
     return len(paths) / (time.perf_counter() - started)
 
 
-def timed_build(folder: Path, db: Path, jobs: int) -> tuple[float, float, str]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack += children.get(current, [])
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def timed_build(inputs: Path, db: Path, jobs: int) -> tuple[float, float, list[str]]:
+    """(seconds, peak MB of the whole process tree, the build's last lines)."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "claimledger", "build", str(folder), "--db", str(db), "-q",
-                             "--jobs", str(jobs), "--timings"], capture_output=True, text=True, cwd=ROOT)
+    process = subprocess.Popen([sys.executable, "-m", "claimledger", "build", str(inputs), "--db", str(db), "-q",
+                                "--jobs", str(jobs), "--timings"], stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    err = process.stderr.read()
+    process.wait()
+    sampler.join()
     elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(result.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) / 1024, " | ".join(result.stderr.strip().splitlines()[-2:])
+    if process.returncode != 0:
+        raise SystemExit(err)
+    return elapsed, peak / 2**20, err.strip().splitlines()[-2:]
+
+
+def add_one(db: Path, workdir: Path) -> dict:
+    extra = workdir / "extra"
+    extra.mkdir(exist_ok=True)
+    name, text = next(articles(1, seed=int(time.time())))
+    (extra / f"one-more-{int(time.time())}.txt").write_text(text, encoding="utf-8")
+    elapsed, peak_mb, summary = timed_build(extra, db, 1)
+    return {"incremental add to": str(db), "seconds (incl. model load)": round(elapsed, 1),
+            "peak_rss_mb": round(peak_mb), "summary": summary}
 
 
 def main() -> int:
@@ -64,28 +114,29 @@ def main() -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000])
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--baseline-docs", type=int, default=300)
+    ap.add_argument("--workdir", type=Path, help="keep corpora and ledgers here (default: a temporary folder)")
+    ap.add_argument("--add-to", type=Path, metavar="LEDGER", help="only add one article to this ledger")
     args = ap.parse_args()
-    rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        if args.add_to:
+            print(json.dumps(add_one(args.add_to, workdir)))
+            return 0
         for n in args.sizes:
-            folder = Path(tmp) / f"corpus-{n}"
-            folder.mkdir()
+            folder = workdir / f"corpus-{n}"
+            folder.mkdir(exist_ok=True)
             words = write_corpus(folder, n)
             base = baseline_docs_per_second(folder, min(n, args.baseline_docs))
-            db = Path(tmp) / f"ledger-{n}.db"
+            db = workdir / f"ledger-{n}.db"
             elapsed, peak_mb, summary = timed_build(folder, db, args.jobs)
-            rows.append({"documents": n, "words": words, "seconds": round(elapsed, 1),
-                         "docs_per_s": round(n / elapsed, 2), "words_per_s": round(words / elapsed),
-                         "peak_rss_mb (max so far)": round(peak_mb), "baseline_docs_per_s (1 process)": round(base, 2),
-                         "ratio to baseline (time)": round(base / (n / elapsed), 2), "summary": summary})
-            print(json.dumps(rows[-1]))
-        largest = max(args.sizes)
-        extra = Path(tmp) / "extra"
-        extra.mkdir()
-        (extra / "one-more.txt").write_text(next(articles(1, seed=99))[1], encoding="utf-8")
-        elapsed, _, summary = timed_build(extra, Path(tmp) / f"ledger-{largest}.db", 1)
-        print(json.dumps({"incremental add to": largest, "seconds (incl. model load)": round(elapsed, 1),
-                          "summary": summary}))
+            print(json.dumps({"documents": n, "words": words, "seconds": round(elapsed, 1),
+                              "docs_per_s": round(n / elapsed, 2), "words_per_s": round(words / elapsed),
+                              "peak_rss_mb (all processes)": round(peak_mb),
+                              "baseline_docs_per_s (1 process)": round(base, 2),
+                              "ratio to baseline (time)": round(base / (n / elapsed), 2), "summary": summary}),
+                  flush=True)
+        print(json.dumps(add_one(workdir / f"ledger-{max(args.sizes)}.db", workdir)))
     return 0
 
 

@@ -1,8 +1,13 @@
 """Generated news articles for scale benchmarks: varied, of realistic lengths, never copies.
 
 Each article mixes reported figures (with "according to", reporting verbs, qualifiers, ranges),
-direct quotes with speakers, and background prose, drawn from a seeded random generator over small
-vocabularies, so that N articles are N different texts with the shapes the extractors meet.
+direct quotes with speakers, and background prose, drawn from a seeded random generator, so that N
+articles are N different texts with the shapes the extractors meet.
+
+Like a real feed, the articles cover many stories at once: each story (20 to 200 articles) has its
+own town, officials and local bodies, who originate most of its figures, while national bodies,
+wire outlets and the regions recur across stories. A story's articles are spread over the feed, a
+few dozen stories running at any time.
 """
 from __future__ import annotations
 
@@ -42,6 +47,32 @@ QUOTES = ["We are doing everything we can to protect the people who stayed", "Th
           "Our teams reached the village only this morning", "It is too early to say how many are missing"]
 
 
+SYLLABLES = ["va", "lo", "kri", "ne", "dro", "mi", "sta", "po", "hor", "lyu", "be", "za", "ty", "ro", "che",
+             "vo", "da", "shi", "ku", "le", "mar", "os", "ten", "bu"]
+TOWN_ENDINGS = ["ivka", "ske", "ovo", "yne", "ino", "hrad", "pil", "ka"]
+SURNAME_ENDINGS = ["enko", "ov", "ska", "uk", "ez", "son", "ani", "berg"]
+LOCAL_BODIES = ["District Council", "Military Administration", "Rescue Service", "City Hospital", "Police Department"]
+NATIONAL_SHARE = 0.2  # of figures, originated by a national body rather than the story's own people
+
+
+def coined(rng: random.Random, ending: list[str]) -> str:
+    return ("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 2))) + rng.choice(ending)).capitalize()
+
+
+class Story:
+    """One event followed by several articles: a town, its officials and local bodies."""
+
+    def __init__(self, rng: random.Random):
+        self.town = coined(rng, TOWN_ENDINGS)
+        self.region = rng.choice(PLACES)
+        self.people = [f"{rng.choice(FIRST)} {coined(rng, SURNAME_ENDINGS)}" for _ in range(3)]
+        self.bodies = [f"the {self.town} {body}" for body in rng.sample(LOCAL_BODIES, 2)]
+        self.left = rng.randint(20, 200)
+
+    def source(self, rng: random.Random) -> str:
+        return rng.choice(ORGS) if rng.random() < NATIONAL_SHARE else rng.choice(self.people + self.bodies)
+
+
 def person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
 
@@ -53,10 +84,10 @@ def number(rng: random.Random) -> str:
     return rng.choice(QUALIFIERS) + f"{value:,}"
 
 
-def figure_sentence(rng: random.Random) -> str:
+def figure_sentence(rng: random.Random, story: Story) -> str:
     subject, outcome = rng.choice(SUBJECTS), rng.choice(OUTCOMES)[1]
-    place, when = rng.choice(PLACES), rng.choice(WHEN)
-    source = rng.choice(ORGS + [person(rng)])
+    place, when = story.town, rng.choice(WHEN)
+    source = story.source(rng)
     shape = rng.randrange(4)
     if shape == 0:
         return f"According to {source}, {number(rng)} {subject} {outcome} near {place} {when}."
@@ -67,31 +98,38 @@ def figure_sentence(rng: random.Random) -> str:
     return f"{number(rng).capitalize()} {subject} {outcome} around {place} {when}."
 
 
-def quote_paragraph(rng: random.Random) -> str:
-    speaker, role = person(rng), rng.choice(["a local official", "a military analyst", "a spokesman for " +
-                                            rng.choice(ORGS), "a resident", "a volunteer"])
+def quote_paragraph(rng: random.Random, story: Story) -> str:
+    speaker, role = rng.choice(story.people), rng.choice(["a local official", "a military analyst",
+                                                          "a spokesman for " + rng.choice(story.bodies),
+                                                          "a resident of " + story.town, "a volunteer"])
     quote = rng.choice(QUOTES)
     if rng.random() < 0.5:
         return f'"{quote}," said {speaker}, {role}.'
     return f"{speaker}, {role}, told {rng.choice(OUTLETS)} that the count was incomplete. \u201c{quote}.\u201d"
 
 
-def article(rng: random.Random, index: int) -> str:
-    place = rng.choice(PLACES)
-    paragraphs = [f"Fighting near {place}: report {index} on losses and displacement"]
+def article(rng: random.Random, index: int, story: Story) -> str:
+    place = story.town
+    paragraphs = [f"Fighting near {place} in the {story.region} region: report {index} on losses and displacement"]
     for _ in range(rng.randint(4, 28)):
         kind = rng.random()
         if kind < 0.4:
-            paragraphs.append(" ".join(figure_sentence(rng) for _ in range(rng.randint(1, 3))))
+            paragraphs.append(" ".join(figure_sentence(rng, story) for _ in range(rng.randint(1, 3))))
         elif kind < 0.6:
-            paragraphs.append(quote_paragraph(rng))
+            paragraphs.append(quote_paragraph(rng, story))
         else:
             paragraphs.append(" ".join(rng.sample(FILLER, rng.randint(1, 4))))
     paragraphs.append(f"Additional reporting from {place} by {person(rng)} (item {index}).")
     return "\n\n".join(paragraphs)
 
 
-def articles(n: int, seed: int = 7) -> Iterator[tuple[str, str]]:
+def articles(n: int, seed: int = 7, running: int = 30) -> Iterator[tuple[str, str]]:
+    """N articles over stories of which `running` are followed at any time."""
     rng = random.Random(seed)
+    stories = [Story(rng) for _ in range(running)]
     for i in range(n):
-        yield f"generated-{i:06d}.txt", article(rng, i)
+        slot = rng.randrange(running)
+        yield f"generated-{i:06d}.txt", article(rng, i, stories[slot])
+        stories[slot].left -= 1
+        if stories[slot].left <= 0:
+            stories[slot] = Story(rng)

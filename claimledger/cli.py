@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Optional
 
 from . import __version__
-from .errors import ClaimledgerError, UsageError
+from .errors import ClaimledgerError, LedgerError, UsageError
 from .ingest import Overrides
+from .store import DATABASE_ERRORS
+from .store_postgres import redacted
 
 EXAMPLES = Path(__file__).with_name("examples")
 
@@ -29,7 +31,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="add articles to a ledger (files, folders, globs, - for JSON lines)")
     b.add_argument("paths", nargs="+", metavar="PATH",
                    help=".txt .md .html .htm .jsonl (optionally .gz), folders, globs, or - for stdin")
-    b.add_argument("--db", required=True, help="the ledger file (SQLite); created if missing")
+    b.add_argument("--db", required=True, help="the ledger: an SQLite file (created if missing) or a postgresql:// URL")
     b.add_argument("--outlet", help="outlet name for every article, instead of the detected one")
     b.add_argument("--published", help="publication date (YYYY-MM-DD) for every article")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
@@ -43,30 +45,30 @@ def parser() -> argparse.ArgumentParser:
                    help="Dask scheduler address (tcp://host:8786); without it, a local cluster of --jobs workers")
 
     e = sub.add_parser("export", help="write the ledger as JSON, JSON lines or CSV")
-    e.add_argument("--db", required=True, help="the ledger file")
+    e.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     e.add_argument("--format", "-f", choices=["json", "jsonl", "csv"], default="json")
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
     r = sub.add_parser("report", help="write a report people read: HTML (self-contained), Markdown or CSV")
-    r.add_argument("--db", required=True, help="the ledger file")
+    r.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html")
     r.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
     w = sub.add_parser("watch", help="fetch feeds (RSS, Atom, sitemaps) again and again, adding new articles")
     w.add_argument("feeds", nargs="+", metavar="FEED_URL")
-    w.add_argument("--db", required=True, help="the ledger file")
+    w.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     w.add_argument("--interval", type=float, default=900, help="seconds between rounds (default 900)")
     w.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (default: never)")
 
     s = sub.add_parser("serve", help="browse, search and review a ledger in the web browser")
-    s.add_argument("--db", required=True, help="the ledger file")
+    s.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--allow-review", action="store_true", help="allow confirming, rejecting and correcting items")
     s.add_argument("--token", help="review token, required with --allow-review on a non-loopback address")
 
     v = sub.add_parser("review", help="list reviewed items and figures still waiting for review")
-    v.add_argument("--db", required=True, help="the ledger file")
+    v.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     v.add_argument("--pending", type=int, default=20, metavar="N", help="how many unreviewed figures to list")
 
     d = sub.add_parser("demo", help="build a ledger from the bundled example articles and print its figures")
@@ -83,6 +85,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
+    except DATABASE_ERRORS as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"claimledger: the ledger's database refused a statement ({first}); if the ledger was "
+              "built by another claimledger version, rebuild it", file=sys.stderr)
+        return LedgerError.exit_code
     except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
         sys.stderr.close()
         return 0
@@ -146,7 +153,7 @@ def cmd_watch(args) -> int:
 def cmd_serve(args) -> int:
     from .serve import serve
 
-    print(f"claimledger: serving {args.db} on http://{args.host}:{args.port}/"
+    print(f"claimledger: serving {redacted(args.db)} on http://{args.host}:{args.port}/"
           f"{' (review on)' if args.allow_review else ' (read-only)'}", file=sys.stderr)
     serve(args.db, args.host, args.port, args.allow_review, args.token)
     return 0

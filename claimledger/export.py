@@ -38,7 +38,7 @@ SECTIONS = {
               "(SELECT json_group_array(originator) FROM group_originators WHERE group_id = g.id) AS originators, "
               "(SELECT json_group_array(outlet) FROM group_outlets WHERE group_id = g.id) AS outlets, "
               "(SELECT json_group_array(related_id) FROM group_relations WHERE group_id = g.id) AS related "
-              "FROM groups g ORDER BY g.label",
+              "FROM groups g ORDER BY g.label, g.id",
     "near_copies": "SELECT document_a, document_b, similarity FROM near_copies ORDER BY document_a, document_b",
     "citation_graph": "SELECT document, target, entity, kind FROM citation_graph ORDER BY document, kind, target",
     "reviews": "SELECT item_kind, item_id, action, field, value, reviewer, reason, created FROM reviews "
@@ -71,7 +71,8 @@ def records(ledger: Ledger, section: str, reviews: Optional[Reviews] = None) -> 
             if item is None:
                 continue
         for column in JSON_COLUMNS & item.keys():
-            item[column] = json.loads(item[column])
+            value = item[column]
+            item[column] = sorted(json.loads(value) if isinstance(value, str) else value or [])
         if "vague" in item:
             item["vague"] = bool(item["vague"])
         yield item

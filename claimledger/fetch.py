@@ -123,8 +123,9 @@ class Fetcher:
             self.ledger.conn.execute(
                 "INSERT INTO fetches (url, final_url, status, etag, last_modified, fetched_at, document_id) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET final_url = excluded.final_url, "
-                "status = excluded.status, etag = coalesce(excluded.etag, etag), "
-                "last_modified = coalesce(excluded.last_modified, last_modified), fetched_at = excluded.fetched_at",
+                "status = excluded.status, etag = coalesce(excluded.etag, fetches.etag), "
+                "last_modified = coalesce(excluded.last_modified, fetches.last_modified), "
+                "fetched_at = excluded.fetched_at",
                 (url, response.url, response.status, response.etag, response.last_modified, time.time(), document_id))
 
     def mark_stored(self, url: str, document_id: str) -> None:

@@ -12,110 +12,28 @@ relay them:
     single-source   one originator, however many outlets repeat it
     unattributed    only figures the reporters state themselves
 
-Near-copies (wire copy, light rewrites) are found with MinHash LSH over word shingles; an outlet
-whose text is a near-copy of another's is one outlet, not two. Grouping is by key, so it stays linear
-in the number of figures; it holds one small row per figure (ids, values, originator), never text.
+Near-copies (wire copy, light rewrites) and stories are found as each document is stored, from its
+blocking keys (`extract.blocking`); an outlet whose text is a near-copy of another's is one outlet,
+not two. Grouping works one story at a time and only on the stories that pending documents (or
+entities that moved) touch, so adding a document redoes its story's groups and nothing else. It
+holds one small row per figure of that story (ids, values, originator), never text.
 """
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import groupby
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Iterable, Optional
-
-import numpy as np
+from typing import Optional
 
 from .extract.attribution import names_someone
 from .extract.entities import name_key
 from .models import Group, make_id
 from .settings import Settings, load_settings
-from .store import Ledger
+from .store import Ledger, chunks, marks
 
 WORD = re.compile(r"\w+")
-MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
 INFINITY = float("inf")
-
-
-# -- near-copies --------------------------------------------------------------------------------
-
-def text_signature(text: str, settings: Optional[Settings] = None) -> bytes:
-    """The MinHash signature of the text's word shingles, as bytes for the store."""
-    from datasketch import MinHash
-
-    table = (settings or load_settings())["group"]
-    words = [w.lower() for w in WORD.findall(text)]
-    n = table["shingle_words"]
-    shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    signature = MinHash(num_perm=table["minhash_permutations"], seed=1, scheme=MINHASH_SCHEME)
-    signature.update_batch(list(shingles))
-    return signature.hashvalues.astype("<u8").tobytes()
-
-
-def find_near_copies(ledger: Ledger) -> list[tuple[str, str, float]]:
-    """(document, earlier near-copy, estimated Jaccard similarity). Documents are read in id order;
-    each is paired with the first earlier representative it nearly copies, and only documents that
-    copy nothing become representatives, so LSH buckets stay small however widely a wire story is
-    syndicated, and the pairs stay linear in the number of documents."""
-    from datasketch import MinHash, MinHashLSH
-
-    table = load_settings()["group"]
-    perms, threshold = table["minhash_permutations"], table["near_copy_jaccard"]
-    lsh = MinHashLSH(threshold=threshold, num_perm=perms)
-    representatives: dict[str, np.ndarray] = {}
-    pairs = []
-    for row in ledger.rows("SELECT id, minhash FROM documents WHERE minhash IS NOT NULL ORDER BY id"):
-        values = np.frombuffer(row["minhash"], dtype="<u8")
-        if len(values) != perms:
-            continue
-        signature = MinHash(num_perm=perms, hashvalues=values, scheme=MINHASH_SCHEME)
-        best = max(((float(np.mean(values == representatives[other])), other) for other in lsh.query(signature)),
-                   default=None)
-        if best is not None and best[0] >= threshold:
-            pairs.append((row["id"], best[1], best[0]))
-            continue
-        representatives[row["id"]] = values
-        lsh.insert(row["id"], signature)
-    return pairs
-
-
-class Clusters:
-    """Union-find over documents joined by near-copy pairs."""
-
-    def __init__(self, pairs: Iterable[tuple[str, str, float]] = ()):
-        self.parent: dict[str, str] = {}
-        for a, b, _ in pairs:
-            self.parent[self.find(a)] = self.find(b)
-
-    def find(self, x: str) -> str:
-        while self.parent.get(x, x) != x:
-            x = self.parent[x]
-        return x
-
-
-# -- stories ------------------------------------------------------------------------------------
-
-def stories(ledger: Ledger, settings: Settings) -> Clusters:
-    """Documents about the same story: two that share a pair of their most-mentioned entities
-    (North Korea and Russia; Tara Reid and a rehab clinic) belong together. Keyed by entity pairs,
-    so linear in the number of documents; a figure is only grouped with figures of its story."""
-    table = settings["group"]
-    top_n = table["story_entities"]
-    first_with_pair: dict[tuple[str, str], str] = {}
-    pairs: list[tuple[str, str, float]] = []
-    rows = ledger.rows(
-        "SELECT m.document_id, e.canonical_id AS entity, count(*) AS n FROM mentions m "
-        "JOIN resolved_entities e ON e.id = m.entity_id GROUP BY m.document_id, entity "
-        "ORDER BY m.document_id, n DESC, entity")
-    for doc_id, entities in groupby(rows, key=lambda r: r["document_id"]):
-        top = sorted(r["entity"] for r in list(entities)[:top_n])
-        for i, a in enumerate(top):
-            for b in top[i + 1:]:
-                other = first_with_pair.setdefault((a, b), doc_id)
-                if other != doc_id:
-                    pairs.append((doc_id, other, 1.0))
-    return Clusters(pairs)
 
 
 # -- groups -------------------------------------------------------------------------------------
@@ -167,21 +85,21 @@ def point(m: Member) -> float:
     return m.low if m.low is not None else (m.high or 0.0)
 
 
-def load_members(ledger: Ledger, settings: Settings, clusters: Clusters,
-                 story: Clusters) -> dict[tuple, list[Member]]:
-    """Every figure as a small member row, by group key (story, category, subject, increment)."""
+def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, list[Member]]:
+    """Every figure of the story as a small member row, by group key (story, category, subject,
+    increment). A near-copy counts as the document it copies."""
     keyed: dict[tuple, list[Member]] = defaultdict(list)
     for r in ledger.rows(
-            "SELECT q.id, q.document_id, q.low, q.high, q.qualifier, q.category, q.counted, q.increment, "
-            "q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
-            "d.outlet, d.source, d.published FROM quantities q JOIN documents d ON d.id = q.document_id "
-            "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id ORDER BY q.document_id, q.\"start\""):
+            "SELECT q.id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, q.category, "
+            "q.counted, q.increment, q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
+            "d.outlet, d.source, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
+            "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id WHERE d.story = ? "
+            "ORDER BY q.document_id, q.\"start\"", (story,)):
         named = r["source_text"] and names_someone((None, r["source_text"]))
         origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
         outlet = r["outlet"] or PurePath(r["source"]).stem
-        key = (story.find(r["document_id"]), r["category"], subject_of(r["counted"], r["category"], settings),
-               bool(r["increment"]))
-        keyed[key].append(Member(r["id"], clusters.find(r["document_id"]), r["low"], r["high"], r["qualifier"],
+        key = (story, r["category"], subject_of(r["counted"], r["category"], settings), bool(r["increment"]))
+        keyed[key].append(Member(r["id"], r["original"], r["low"], r["high"], r["qualifier"],
                                  origin, r["origin_name"] or r["source_text"], r["as_of"] or r["published"], outlet))
     return keyed
 
@@ -270,11 +188,12 @@ def parts_as_of(parts: dict[str, list[Member]], origin: str) -> Optional[str]:
     return next((m.as_of for ms in parts.values() for m in ms if m.originator == origin), None)
 
 
-def plan_groups(ledger: Ledger, clusters: Clusters) -> list[Group]:
-    settings = load_settings()
+def plan_groups(ledger: Ledger, story: str, settings: Optional[Settings] = None) -> list[Group]:
+    """The groups of one story."""
+    settings = settings or load_settings()
     tolerance = settings["group"]["agreement_tolerance"]
     conflict = set(settings["figures"]["conflict_categories"])
-    keyed = load_members(ledger, settings, clusters, stories(ledger, settings))
+    keyed = load_members(ledger, settings, story)
     ids = {key: make_id("group", *key) for key in keyed}
     groups = []
     for key, members in keyed.items():
@@ -299,8 +218,24 @@ def plan_groups(ledger: Ledger, clusters: Clusters) -> list[Group]:
     return groups
 
 
+def stale_stories(ledger: Ledger) -> set[str]:
+    """Stories whose groups must be redone: those of pending documents, merged ones, and those
+    whose figures' originators moved."""
+    stories = set(ledger.pending("story"))
+    for chunk in chunks(ledger.pending("document")):
+        stories.update(r[0] for r in ledger.rows(
+            f"SELECT DISTINCT story FROM documents WHERE id IN ({marks(chunk)})", tuple(chunk)))
+    return stories
+
+
 def regroup(ledger: Ledger) -> int:
-    """Finds near-copies, then rebuilds every group; each in one transaction."""
-    pairs = find_near_copies(ledger)
-    ledger.replace_near_copies(pairs)
-    return ledger.replace_groups(plan_groups(ledger, Clusters(pairs)))
+    """Redoes the groups of every stale story, one story at a time, and clears the pending work,
+    in one transaction; returns the number of groups in the ledger."""
+    settings = load_settings()
+    with ledger.transaction():
+        documents = ledger.pending("document")
+        for story in sorted(stale_stories(ledger)):
+            ledger.replace_story_groups(story, plan_groups(ledger, story, settings))
+        ledger.clear_pending("story", ledger.pending("story"))
+        ledger.clear_pending("document", documents)
+    return ledger.count("groups")

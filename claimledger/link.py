@@ -6,55 +6,70 @@ Jong Un). This step links the rest: near-identical spellings of the same type (Z
 Zelenskyy, rapidfuzz ratio over `[link] name_similarity`), a lone surname to the one full name in
 the ledger that ends with it, and an acronym to the one organisation whose initials it spells.
 Merges and splits that a reviewer made are applied last, so they outlive every rebuild.
-Names are compared only within blocks that share the last word's opening letters; the step holds
-one small row per entity (id, name, type, mention count), never any document text.
+
+The step is incremental: it redoes only the blocks (names of one type whose last word opens alike)
+of the entities that pending documents mention, acronyms spelling their initials, and entities a
+reviewer merged or split; a full relink is the same step with every document pending. It holds one
+small row per entity of those blocks (id, name, type, mention count), never any document text.
 """
 from __future__ import annotations
 
-from itertools import groupby
-from typing import Iterator
+from typing import Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from .extract.entities import initials, name_key
+from .extract.blocking import name_block as block_key
+from .extract.entities import name_key
 from .review import entity_overrides
 from .settings import load_settings
-from .store import Ledger
+from .store import Ledger, chunks, marks
+
+ENTITY_ROW = ("SELECT e.id, e.name, e.type, e.initials, (SELECT count(*) FROM mentions m "
+              "WHERE m.entity_id = e.id) AS n FROM entities e ")
 
 
-def block_key(name: str) -> str:
-    words = name_key(name).split()
-    return words[-1][:3] if words else ""
+def touched_entities(ledger: Ledger) -> set[str]:
+    """Entities that pending documents mention: their counts, and perhaps their links, change."""
+    return {r[0] for r in ledger.rows(
+        "SELECT DISTINCT entity_id FROM mentions WHERE document_id IN "
+        "(SELECT item FROM pending WHERE kind = 'document')")}
 
 
-def plan_links(ledger: Ledger) -> Iterator[tuple[str, str]]:
-    """(entity id, canonical entity id) for every entity that is not its own canonical form."""
+def dirty_blocks(ledger: Ledger, entity_ids: set[str]) -> set[tuple[str, str]]:
+    """(type, block) of the given entities, and of acronyms that spell their initials."""
+    blocks: set[tuple[str, str]] = set()
+    spelled: set[tuple[str, str]] = set()
+    for chunk in chunks(sorted(entity_ids)):
+        for r in ledger.rows(f"SELECT type, block, initials FROM entities WHERE id IN ({marks(chunk)})", tuple(chunk)):
+            blocks.add((r["type"], r["block"]))
+            if r["initials"]:
+                spelled.add((r["type"], r["initials"]))
+    for type_, letters in spelled:
+        blocks.update((r[0], r[1]) for r in ledger.rows(
+            "SELECT type, block FROM entities WHERE type = ? AND name = ?", (type_, letters)))
+    return blocks
+
+
+def plan_links(ledger: Ledger, blocks: set[tuple[str, str]],
+               overrides: dict[str, Optional[str]]) -> dict[str, Optional[str]]:
+    """The direct link (or None) of every entity in the blocks: near spellings and surnames within
+    the block, acronyms to the one organisation of their initials, then the reviewers' choices."""
     table = load_settings()["link"]
-    rows = [dict(r) for r in ledger.rows(
-        "SELECT e.id, e.name, e.type, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n "
-        "FROM entities e ORDER BY e.type")]
-    links: dict[str, str] = {}
-    for _, typed in groupby(rows, key=lambda r: r["type"]):
-        typed = list(typed)
-        links.update(_near_spellings(typed, table["name_similarity"], table["min_name_chars"]))
-        links.update(_acronyms(typed))
-    for entity_id, target in entity_overrides(ledger).items():
+    direct: dict[str, Optional[str]] = {}
+    for type_, block in sorted(blocks):
+        members = [dict(r) for r in ledger.rows(ENTITY_ROW + "WHERE e.type = ? AND e.block = ?", (type_, block))]
+        links = dict(_near_spellings(members, table["name_similarity"], table["min_name_chars"]))
+        links.update(_acronyms(ledger, members))
+        for e in members:
+            direct[e["id"]] = links.get(e["id"])
+    for entity_id, target in overrides.items():
+        if entity_id not in direct:
+            continue
         if target is None:
-            links.pop(entity_id, None)
+            direct[entity_id] = None
         elif target != entity_id:
-            links[entity_id] = target
-    for entity_id in links:
-        root = root_of(entity_id, links)
-        if root != entity_id:
-            yield entity_id, root
-
-
-def root_of(entity_id: str, links: dict[str, str]) -> str:
-    seen = {entity_id}
-    while entity_id in links and links[entity_id] not in seen:
-        entity_id = links[entity_id]
-        seen.add(entity_id)
-    return entity_id
+            direct[entity_id] = target
+    return direct
 
 
 def _near_spellings(entities: list[dict], threshold: float, min_chars: int) -> Iterator[tuple[str, str]]:
@@ -114,16 +129,19 @@ def _full_name_of_surname(entity: dict, members: list[dict], canonical: dict[str
     return targets.pop() if len(targets) == 1 else None
 
 
-def _acronyms(entities: list[dict]) -> Iterator[tuple[str, str]]:
-    by_initials: dict[str, list[dict]] = {}
-    for e in entities:
-        if len(e["name"].split()) > 1:
-            by_initials.setdefault(initials(e["name"]), []).append(e)
-    for e in entities:
+def _acronyms(ledger: Ledger, members: list[dict]) -> Iterator[tuple[str, str]]:
+    for e in members:
         name = e["name"]
-        if name.isupper() and 2 <= len(name) <= 8 and len(by_initials.get(name, [])) == 1:
-            yield e["id"], by_initials[name][0]["id"]
+        if name.isupper() and 2 <= len(name) <= 8:
+            spelled = [r[0] for r in ledger.rows("SELECT id FROM entities WHERE type = ? AND initials = ? LIMIT 2",
+                                                 (e["type"], name))]
+            if len(spelled) == 1:
+                yield e["id"], spelled[0]
 
 
 def relink(ledger: Ledger) -> int:
-    return ledger.replace_links(plan_links(ledger))
+    """Relinks what pending documents and reviews touch; returns how many entities moved."""
+    touched = touched_entities(ledger)
+    overrides = entity_overrides(ledger)
+    blocks = dirty_blocks(ledger, touched | set(overrides))
+    return ledger.set_links(plan_links(ledger, blocks, overrides))

@@ -146,6 +146,8 @@ class DocumentRecords:
     quotes: tuple[Quote, ...] = ()
     citations: tuple[Citation, ...] = ()
     minhash: bytes = b""  # the text's MinHash signature, for finding near-copies across documents
+    bands: tuple[int, ...] = ()  # its LSH buckets: near-copies share one
+    story_keys: tuple[str, ...] = ()  # pairs of its main entities: documents of one story share one
     dropped: tuple[str, ...] = field(default=())
 
 

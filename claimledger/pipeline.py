@@ -24,7 +24,8 @@ from .extract.entities import extract_entities
 from .extract.figures import extract_figures
 from .extract.quotes import extract_quotes
 from .fetch import Fetcher, is_url
-from .group import regroup, text_signature
+from .extract.blocking import minhash_bands, story_keys, text_signature
+from .group import regroup
 from .link import relink
 from .ingest import Overrides, expand_paths, read_expanded
 from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
@@ -49,14 +50,18 @@ def analyse(document: Document, doc, settings: Optional[Settings] = None) -> Doc
     citations = extract_citations(doc, document.id, index, settings, document.outlet)
     dropped: list[str] = []
     text = document.text
+    mentions = keep_exact_spans(text, mentions, dropped)
+    signature = text_signature(text, settings)
     return DocumentRecords(
         document=document,
         entities=tuple(entities),
-        mentions=keep_exact_spans(text, mentions, dropped),
+        mentions=mentions,
         quantities=keep_exact_spans(text, quantities, dropped),
         quotes=keep_exact_spans(text, quotes, dropped),
         citations=keep_exact_spans(text, citations, dropped),
-        minhash=text_signature(text, settings),
+        minhash=signature,
+        bands=minhash_bands(signature, settings),
+        story_keys=story_keys((m.entity for m in mentions), settings),
         dropped=tuple(dropped),
     )
 
@@ -323,12 +328,14 @@ def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: Bui
         on_skip(result)
         return
     document = result.document
-    existing = ledger.document_source(document.id)
-    if existing is not None:
-        on_skip(Skipped(make_id(document.source, "duplicate", existing), document.source,
-                        f"same article text as {existing}, already in the ledger", "CL108"))
+    existing = ledger.add_document(result, key, run_id)
+    if existing is not None and existing[1] == key:  # another build stored this very input meanwhile
+        report.unchanged += 1
         return
-    ledger.add_document(result, key, run_id)
+    if existing is not None:
+        on_skip(Skipped(make_id(document.source, "duplicate", existing[0]), document.source,
+                        f"same article text as {existing[0]}, already in the ledger", "CL108"))
+        return
     report.stored += 1
     report.words += len(document.text.split())
 

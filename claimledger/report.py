@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -36,7 +37,7 @@ FROM groups g JOIN group_members m ON m.group_id = g.id JOIN quantities q ON q.i
 JOIN documents d ON d.id = q.document_id
 LEFT JOIN resolved_entities e ON e.id = q.source_entity_id
 ORDER BY CASE g.status WHEN 'conflicting' THEN 0 WHEN 'corroborated' THEN 1 WHEN 'evolving' THEN 2
-         WHEN 'single-source' THEN 3 ELSE 4 END, g.label, coalesce(q.as_of, d.published), q.id
+         WHEN 'single-source' THEN 3 ELSE 4 END, g.label, coalesce(q.as_of, d.published, ''), q.id
 """
 QUOTES = """
 SELECT coalesce(e.name, q.speaker_text, 'unknown speaker') AS speaker, q.surface, coalesce(d.outlet, d.source) AS outlet
@@ -127,11 +128,11 @@ def collect(ledger: Ledger, for_html: bool = True) -> dict:
         "SELECT a.source AS a, b.source AS b, n.similarity FROM near_copies n "
         "JOIN documents a ON a.id = n.document_a JOIN documents b ON b.id = n.document_b ORDER BY n.similarity DESC")]
     counts = {t: ledger.count(t) for t in ("documents", "quantities", "quotes", "groups")}
-    audit = [dict(r) for r in ledger.rows(
-        "SELECT item_kind, item_id, action, field, value, reviewer, reason, "
-        "datetime(created, 'unixepoch') AS at FROM reviews ORDER BY created")]
-    return {"audit": audit,"groups": list(groups.values()), "passages": passages, "quotes": dict(quotes),
-            "entities": [dict(r) for r in ledger.rows(ENTITIES)], "graph": graph, "copies": copies,
+    audit = [{**dict(r), "at": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(r["created"]))} for r in ledger.rows(
+        "SELECT item_kind, item_id, action, field, value, reviewer, reason, created FROM reviews ORDER BY created")]
+    return {"audit": audit, "groups": list(groups.values()), "passages": passages, "quotes": dict(quotes),
+            "entities": [{**dict(r), "aliases": ",".join(sorted(set((r["aliases"] or "").split(",")) - {""}))}
+                         for r in ledger.rows(ENTITIES)], "graph": graph, "copies": copies,
             "counts": counts}
 
 

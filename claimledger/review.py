@@ -62,9 +62,11 @@ def add_review(ledger: Ledger, item_kind: str, item_id: str, action: str, review
                             (review.id, review.item_kind, review.item_id, review.action, review.field,
                              review.value, review.reviewer, review.reason, review.created))
     if item_kind == "entity":
+        from .group import regroup
         from .link import relink
 
         relink(ledger)
+        regroup(ledger)
     return review
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import math
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -22,7 +21,8 @@ from markupsafe import Markup
 
 from .errors import ClaimledgerError, UsageError
 from .review import Reviews, add_review, pending
-from .store import Ledger
+from .store import DATABASE_ERRORS, Ledger
+from .store_postgres import is_postgres
 
 TEMPLATES = Path(__file__).with_name("templates") / "web"
 PAGE_SIZE = 50
@@ -47,12 +47,6 @@ def figures_from(*expressions: str) -> str:
 
 class NotFound(ClaimledgerError):
     code = "CL404"
-
-
-def fts_query(text: str) -> str:
-    """The user's words as an FTS5 query of quoted terms: no operator in the input is obeyed."""
-    terms = [t for t in re.findall(r"\w+", text)]
-    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
 def marked(snippet: str) -> Markup:
@@ -149,6 +143,10 @@ class Explorer:
         return self.facet_cache[key]
 
     def stamp(self) -> tuple:
+        if is_postgres(self.db):
+            with self.ledger() as l:
+                return tuple(l.conn.execute("SELECT (SELECT max(coalesce(finished, started)) FROM runs), "
+                                            "(SELECT count(*) FROM reviews)").fetchone())
         files = [Path(self.db), Path(self.db + "-wal")]
         return tuple(f.stat().st_mtime_ns if f.exists() else 0 for f in files)
 
@@ -239,19 +237,10 @@ class Explorer:
         return {"quotes": rows, "speaker": speaker, **paging(page, total)}
 
     def search(self, q: str, page: int) -> dict:
-        query = fts_query(q)
-        if not query:
-            return {"q": q, "documents": [], "quotes": [], **paging(page, 0)}
+        words = re.findall(r"\w+", q)
         with self.ledger() as l:
-            total = l.conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", (query,)).fetchone()[0]
-            docs = [dict(r) for r in l.rows(
-                "SELECT d.id, d.source, d.title, snippet(documents_fts, 1, char(2), char(3), '…', 16) AS snippet "
-                "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? "
-                "ORDER BY rank LIMIT ? OFFSET ?", (query, PAGE_SIZE, (page - 1) * PAGE_SIZE))]
-            quotes = [dict(r) for r in l.rows(
-                "SELECT q.id, q.document_id AS document, q.speaker_text AS speaker, "
-                "snippet(quotes_fts, 0, char(2), char(3), '…', 16) AS snippet FROM quotes_fts "
-                "JOIN quotes q ON q.rowid = quotes_fts.rowid WHERE quotes_fts MATCH ? ORDER BY rank LIMIT 20", (query,))]
+            total, docs = l.search("documents", words, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            quotes = l.search("quotes", words, 20)[1]
         return {"q": q, "documents": docs, "quotes": quotes, **paging(page, total)}
 
 
@@ -281,7 +270,7 @@ def create_app(db: str, allow_review: bool = False, token: Optional[str] = None)
                     data = fn(request, **request.path_params)
                 except NotFound as exc:
                     return respond(request, "error.html", {"error": str(exc), "status": 404}, 404)
-                except (ClaimledgerError, ValueError, sqlite3.OperationalError) as exc:
+                except (ClaimledgerError, ValueError, *DATABASE_ERRORS) as exc:
                     return respond(request, "error.html", {"error": str(exc), "status": 400}, 400)
                 return respond(request, template, data)
             app.add_api_route(path + ".json", handler, methods=["GET"])

@@ -4,19 +4,31 @@ Flat tables with foreign keys and FTS5 (documents' text, quotes), so the file op
 Datasette. Each document goes in with all its records in one transaction: a build killed at any
 moment leaves a ledger that opens, with every document either fully in or not in. Ids are content
 hashes, so writing the same records twice changes nothing.
+
+The same transaction files the document among the others by its blocking keys
+(`extract.blocking`): near-copy of an earlier document whose LSH bucket it shares, member of the
+story of earlier documents that share a pair of its main entities. It also notes the document in
+`pending`, which the cross-document steps (`link`, `group`) work through and clear, so that adding
+one document to a large ledger redoes only what it touches, and a build interrupted before them
+leaves the work for the next one.
 """
 from __future__ import annotations
 
 import json
 import sqlite3
 import time
+
+import numpy as np
 from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
+from . import store_postgres
 from .errors import LedgerError
+from .extract.blocking import name_block, name_initials
 from .models import DocumentRecords, Group, Skipped, make_id
+from .settings import load_settings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,10 +38,11 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL, raw_sha256 TEXT NOT NULL, input_key TEXT NOT NULL UNIQUE,
     title TEXT, url TEXT, outlet TEXT, published TEXT, published_from TEXT, text TEXT NOT NULL,
-    words INTEGER NOT NULL, removed_lines INTEGER NOT NULL, run_id TEXT REFERENCES runs(id), minhash BLOB);
+    words INTEGER NOT NULL, removed_lines INTEGER NOT NULL, run_id TEXT REFERENCES runs(id), minhash BLOB,
+    story TEXT, copy_of TEXT REFERENCES documents(id));
 CREATE TABLE IF NOT EXISTS entities (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
-    canonical_id TEXT REFERENCES entities(id));
+    canonical_id TEXT REFERENCES entities(id), block TEXT, initials TEXT, link_to TEXT REFERENCES entities(id));
 CREATE TABLE IF NOT EXISTS aliases (
     id TEXT PRIMARY KEY, entity_id TEXT NOT NULL REFERENCES entities(id), alias TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -49,7 +62,8 @@ CREATE TABLE IF NOT EXISTS citations (
     id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id), cited TEXT NOT NULL,
     entity_id TEXT REFERENCES entities(id), "start" INTEGER, "end" INTEGER, surface TEXT, kind TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS groups (
-    id TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, note TEXT);
+    id TEXT PRIMARY KEY, label TEXT NOT NULL, category TEXT NOT NULL, status TEXT NOT NULL, note TEXT,
+    story TEXT);
 CREATE TABLE IF NOT EXISTS group_originators (
     group_id TEXT NOT NULL REFERENCES groups(id), originator TEXT NOT NULL,
     entity_id TEXT REFERENCES entities(id), PRIMARY KEY (group_id, originator));
@@ -100,20 +114,64 @@ CREATE VIEW IF NOT EXISTS citation_graph AS
     UNION SELECT DISTINCT q.document_id, coalesce(e.name, q.speaker_text), e.canonical_id, 'quote speaker'
     FROM quotes q LEFT JOIN resolved_entities e ON e.id = q.speaker_entity_id
     WHERE q.speaker_entity_id IS NOT NULL OR q.speaker_text IS NOT NULL;
+{V2}
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents');
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content='quotes');
 """
 
+V2 = """
+CREATE TABLE IF NOT EXISTS story_keys (key TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id));
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    band INTEGER NOT NULL, bucket INTEGER NOT NULL, document_id TEXT NOT NULL REFERENCES documents(id),
+    PRIMARY KEY (band, bucket, document_id));
+CREATE TABLE IF NOT EXISTS pending (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item));
+CREATE INDEX IF NOT EXISTS documents_story ON documents(story);
+CREATE INDEX IF NOT EXISTS entities_block ON entities(type, block);
+CREATE INDEX IF NOT EXISTS entities_initials ON entities(type, initials);
+CREATE INDEX IF NOT EXISTS entities_name ON entities(type, name);
+CREATE INDEX IF NOT EXISTS entities_link ON entities(link_to);
+CREATE INDEX IF NOT EXISTS groups_story ON groups(story);
+"""
+SCHEMA = SCHEMA.replace("{V2}", V2)
+
+# Columns that schema 2 added to tables of schema 1.
+V2_COLUMNS = (("documents", "story TEXT"), ("documents", "copy_of TEXT REFERENCES documents(id)"),
+              ("entities", "block TEXT"), ("entities", "initials TEXT"),
+              ("entities", "link_to TEXT REFERENCES entities(id)"), ("groups", "story TEXT"))
+
 TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
           "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
-          "skipped", "runs", "reviews", "entity_counts", "fetches")
+          "skipped", "runs", "reviews", "entity_counts", "fetches", "story_keys", "minhash_bands", "pending")
+
+
+def _database_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:
+        return (sqlite3.Error,)
+    return (sqlite3.Error, psycopg.Error)
+
+
+DATABASE_ERRORS = _database_errors()  # what a bad statement raises, on either backend
 
 
 class Ledger:
     """An open ledger. Use as a context manager, or call `close()`."""
 
     def __init__(self, path: str | Path, readonly: bool = False):
-        self.path = Path(path)
+        self.location = str(path)
+        self.postgres = store_postgres.is_postgres(self.location)
+        self.path = Path(path) if not self.postgres else None
+        self.name = store_postgres.redacted(self.location) if self.postgres else str(self.path)
+        self._settings = None
+        if self.postgres:
+            self.conn = store_postgres.Connection(self.location, readonly)
+            try:
+                self._check_or_create(readonly)
+            except BaseException:
+                self.conn.close()
+                raise
+            return
         if readonly and not self.path.exists():
             raise LedgerError(f"no ledger at {self.path}; build one first with `claimledger build`")
         try:
@@ -129,22 +187,72 @@ class Ledger:
             raise LedgerError(f"{self.path} is not a ledger ({exc}); give a new file name or a ledger "
                               "built by claimledger") from exc
 
+    def _table_names(self) -> set[str]:
+        if self.postgres:
+            return store_postgres.table_names(self.conn)
+        return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
     def _check_or_create(self, readonly: bool) -> None:
-        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = self._table_names()
         if tables and "meta" not in tables:
-            raise LedgerError(f"{self.path} is an SQLite file but not a claimledger ledger; "
-                              "give a new file name")
+            raise LedgerError(f"{self.name} is a database but not a claimledger ledger; "
+                              "give a new file name or an empty database")
         if "meta" in tables:
             row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             version = int(row[0]) if row else 0
             if version > SCHEMA_VERSION:
-                raise LedgerError(f"{self.path} was written by a newer claimledger (schema {version}); "
+                raise LedgerError(f"{self.name} was written by a newer claimledger (schema {version}); "
                                   "upgrade claimledger")
+            if version < SCHEMA_VERSION:
+                if readonly or self.postgres:
+                    raise LedgerError(f"{self.name} has an older schema ({version}); run `claimledger build` "
+                                      "on it once to upgrade it")
+                self._upgrade(version)
             return
         if readonly:
-            raise LedgerError(f"{self.path} is empty, not a ledger; build one with `claimledger build`")
+            raise LedgerError(f"{self.name} is empty, not a ledger; build one with `claimledger build`")
+        if self.postgres:
+            self._create_postgres()
+            return
         self.conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR REPLACE INTO meta "
                                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+
+    def _create_postgres(self) -> None:
+        """The schema, created once even when several builds start on an empty database at once."""
+        with self.transaction():
+            if "meta" in self._table_names():
+                return
+            for statement in store_postgres.schema(SCHEMA):
+                self.conn.execute(statement)
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _upgrade(self, version: int) -> None:
+        """Brings a schema-1 ledger to schema 2 in one transaction: the new columns and tables, each
+        document filed by its blocking keys in the order it was stored, and everything marked
+        pending, so the next cross-document steps recompute links and groups in full."""
+        from .extract.blocking import minhash_bands, story_keys
+
+        settings = load_settings()
+        with self.transaction():
+            for table, column in V2_COLUMNS:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            for statement in V2.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups",
+                          "near_copies"):
+                self.conn.execute(f"DELETE FROM {table}")
+            for row in list(self.conn.execute("SELECT id, name FROM entities")):
+                self.conn.execute("UPDATE entities SET block = ?, initials = ? WHERE id = ?",
+                                  (name_block(row["name"]), name_initials(row["name"]), row["id"]))
+            for row in list(self.conn.execute("SELECT id, minhash FROM documents ORDER BY rowid")):
+                mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
+                                                              (row["id"],))]
+                self._file_near_copy(row["id"], row["minhash"] or b"", minhash_bands(row["minhash"] or b"", settings))
+                self._file_in_story(row["id"], story_keys(mentioned, settings))
+                self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
+                                      [("document", row["id"]), ("uncounted", row["id"])])
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def transaction(self):
         return _Transaction(self.conn)
@@ -177,25 +285,33 @@ class Ledger:
     def has_input(self, input_key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE input_key=?", (input_key,)).fetchone() is not None
 
-    def document_source(self, document_id: str) -> Optional[str]:
-        row = self.conn.execute("SELECT source FROM documents WHERE id=?", (document_id,)).fetchone()
-        return row[0] if row else None
-
-    def add_document(self, records: DocumentRecords, input_key: str, run_id: str) -> None:
-        """Writes one document and everything extracted from it, all or nothing."""
+    def add_document(self, records: DocumentRecords, input_key: str, run_id: str) -> Optional[tuple[str, str]]:
+        """Writes one document and everything extracted from it, all or nothing. When the ledger
+        already has its text or its input (another build may have stored it meanwhile), writes
+        nothing and returns the (source, input key) it was stored from."""
         doc = records.document
         with self.transaction():
+            there = self.conn.execute("SELECT source, input_key FROM documents WHERE id = ? OR input_key = ?",
+                                      (doc.id, input_key)).fetchone()
+            if there is not None:
+                return there[0], there[1]
             cur = self.conn.execute(
                 "INSERT INTO documents (id, source, raw_sha256, input_key, title, url, outlet, published, "
                 "published_from, text, words, removed_lines, run_id, minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, doc.source, doc.raw_sha256, input_key, doc.title, doc.url, doc.outlet,
                  doc.published, doc.published_from, doc.text, len(doc.text.split()), doc.removed_lines, run_id,
                  records.minhash or None))
-            self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
-                              (cur.lastrowid, doc.title or "", doc.text))
+            if not self.postgres:  # PostgreSQL indexes the text itself (store_postgres)
+                self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
+                                  (cur.lastrowid, doc.title or "", doc.text))
+            self._file_near_copy(doc.id, records.minhash, records.bands)
+            self._file_in_story(doc.id, records.story_keys)
+            self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
+                                  [("document", doc.id), ("uncounted", doc.id)])
             for e in records.entities:
-                self.conn.execute("INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, ?)",
-                                  (e.id, e.name, e.type))
+                self.conn.execute("INSERT OR IGNORE INTO entities (id, name, type, block, initials) "
+                                  "VALUES (?, ?, ?, ?, ?)", (e.id, e.name, e.type, name_block(e.name),
+                                                             name_initials(e.name)))
                 for alias in (e.name, *e.aliases):
                     self.conn.execute("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?)",
                                       (make_id(e.id, alias), e.id, alias))
@@ -210,69 +326,240 @@ class Ledger:
             for q in records.quotes:
                 cur = self.conn.execute("INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?)",
                                         (q.id, q.document, q.start, q.end, q.surface, q.speaker, q.speaker_text))
-                if cur.rowcount:
+                if cur.rowcount and not self.postgres:
                     self.conn.execute("INSERT INTO quotes_fts (rowid, surface, speaker_text) VALUES (?, ?, ?)",
                                       (cur.lastrowid, q.surface, q.speaker_text or ""))
             self.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?,?,?,?,?)",
                                   [(c.id, c.document, c.cited, c.entity, c.start, c.end, c.surface, c.kind)
                                    for c in records.citations])
+        return None
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
         with self.transaction():
             self.conn.execute("INSERT OR IGNORE INTO skipped VALUES (?, ?, ?, ?, ?)",
                               (skipped.id, skipped.source, skipped.reason, skipped.code, run_id))
 
-    def replace_links(self, links: Iterable[tuple[str, str]]) -> int:
-        """Sets each entity's canonical entity anew, and the mention counts of canonical entities, in
-        one transaction."""
-        count = 0
+    def _file_near_copy(self, document_id: str, signature: bytes, bands: tuple[int, ...]) -> None:
+        """Pairs the document with the earlier document it nearly copies (the most similar of those
+        sharing an LSH bucket with it), or, copying none, makes it one that later copies are
+        compared with. Only such originals are in the buckets, so they stay small however widely a
+        wire story is syndicated."""
+        if not bands:
+            return
+        candidates = set()
+        for band, bucket in enumerate(bands):
+            candidates.update(r[0] for r in self.conn.execute(
+                "SELECT document_id FROM minhash_bands WHERE band = ? AND bucket = ?", (band, bucket)))
+        values = np.frombuffer(signature, dtype="<u8")
+        best = None
+        for other in sorted(candidates):
+            theirs = np.frombuffer(self.conn.execute("SELECT minhash FROM documents WHERE id = ?",
+                                                     (other,)).fetchone()[0], dtype="<u8")
+            best = max(best or (0.0, ""), (float(np.mean(values == theirs)), other))
+        if best is not None and best[0] >= self.settings["group"]["near_copy_jaccard"]:
+            similarity, original = best
+            self.conn.execute("UPDATE documents SET copy_of = ? WHERE id = ?", (original, document_id))
+            self.conn.execute("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?)",
+                              (*sorted((document_id, original)), similarity))
+            return
+        self.conn.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?, ?, ?)",
+                              [(band, bucket, document_id) for band, bucket in enumerate(bands)])
+
+    def _file_in_story(self, document_id: str, keys: tuple[str, ...]) -> None:
+        """Puts the document in the story of the earlier documents that share one of its keys; when
+        it joins several stories they become one, named by their first document. Merged stories
+        are marked pending, for their groups to be redone."""
+        stories = set()
+        for key in keys:
+            row = self.conn.execute("SELECT d.story FROM story_keys k JOIN documents d ON d.id = k.document_id "
+                                    "WHERE k.key = ?", (key,)).fetchone()
+            if row is not None and row[0] is not None:
+                stories.add(row[0])
+        story = document_id
+        if stories:
+            story = min(stories, key=lambda s: self.conn.execute(
+                "SELECT rowid FROM documents WHERE id = ?", (s,)).fetchone()[0])
+            for merged in stories - {story}:
+                self.conn.execute("UPDATE documents SET story = ? WHERE story = ?", (story, merged))
+                self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (merged,))
+            if len(stories) > 1:
+                self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (story,))
+        self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
+        self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    def set_links(self, direct: dict[str, Optional[str]]) -> int:
+        """Sets the direct link (the entity it is another name for, or None) of each entity in
+        `direct`; then, for every entity whose chain of links passes through one that changed, its
+        canonical entity (the end of the chain); then the mention counts of canonical entities
+        (`_update_counts`). Stories with figures whose originator moved are marked pending. One
+        transaction; returns how many entities moved."""
         with self.transaction():
-            self.conn.execute("UPDATE entities SET canonical_id = NULL")
-            for entity_id, canonical_id in links:
-                self.conn.execute("UPDATE entities SET canonical_id = ? WHERE id = ?", (canonical_id, entity_id))
-                count += 1
+            old = self._column_of("link_to", direct)
+            changed = [e for e, target in direct.items() if old.get(e) != target]
+            self.conn.executemany("UPDATE entities SET link_to = ? WHERE id = ?",
+                                  [(direct[e], e) for e in changed])
+            old_roots = set(self._roots_of(changed).values())
+            affected = set(changed) | self._members_of(old_roots)
+            before = self._roots_of(affected)
+            after = self._chain_ends(affected)
+            moved = [e for e in affected if before[e] != after[e]]
+            self.conn.executemany("UPDATE entities SET canonical_id = ? WHERE id = ?",
+                                  [(None if after[e] == e else after[e], e) for e in moved])
+            self._update_counts(old_roots | set(after.values()))
+            for chunk in chunks(moved):
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO pending SELECT DISTINCT 'story', d.story FROM quantities q "
+                    f"JOIN documents d ON d.id = q.document_id WHERE q.source_entity_id IN ({marks(chunk)})", chunk)
+        return len(moved)
+
+    def _column_of(self, column: str, ids: Iterable[str]) -> dict[str, Optional[str]]:
+        found = {}
+        for chunk in chunks(list(ids)):
+            found.update(self.conn.execute(f"SELECT id, {column} FROM entities WHERE id IN ({marks(chunk)})", chunk))
+        return found
+
+    def _roots_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """Each entity's canonical entity as stored now."""
+        return {e: c or e for e, c in self._column_of("canonical_id", ids).items()}
+
+    def _members_of(self, roots: set[str]) -> set[str]:
+        members = set(roots)
+        for chunk in chunks(list(roots)):
+            members.update(r[0] for r in self.conn.execute(
+                f"SELECT id FROM entities WHERE canonical_id IN ({marks(chunk)})", chunk))
+        return members
+
+    def _chain_ends(self, ids: set[str]) -> dict[str, str]:
+        """Each entity's canonical entity from the stored direct links; a cycle ends where it closes."""
+        links = self._column_of("link_to", ids)
+        ends = {}
+        for start in ids:
+            entity, seen = start, {start}
+            while True:
+                if entity not in links:
+                    links.update(self._column_of("link_to", [entity]))
+                target = links.get(entity)
+                if target is None or target in seen:
+                    break
+                entity = target
+                seen.add(entity)
+            ends[start] = entity
+        return ends
+
+    def _update_counts(self, regrouped: set[str]) -> None:
+        """Mention and document counts: recounted for canonical entities whose members changed, and
+        for the others raised by the mentions in documents not yet counted; all recounted when
+        either set is large. Documents are marked counted in the same transaction, so running this
+        twice counts nothing twice."""
+        uncounted = self.pending("uncounted")
+        if len(regrouped) + len(uncounted) > self.settings["limits"]["recount_all_from"]:
             self.conn.execute("DELETE FROM entity_counts")
             self.conn.execute(
                 "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
                 "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
-        return count
-
-    def replace_near_copies(self, pairs: Iterable[tuple[str, str, float]]) -> int:
-        with self.transaction():
-            self.conn.execute("DELETE FROM near_copies")
-            rows = [(a, b, sim) if a < b else (b, a, sim) for a, b, sim in pairs]
-            self.conn.executemany("INSERT OR REPLACE INTO near_copies VALUES (?, ?, ?)", rows)
-        return len(rows)
-
-    def replace_groups(self, groups: Iterable[Group]) -> int:
-        """Swaps the cross-source groups for new ones in one transaction."""
-        count = 0
-        with self.transaction():
-            for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups"):
-                self.conn.execute(f"DELETE FROM {table}")
-            relations = []
-            for g in groups:
-                self.conn.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?)",
-                                  (g.id, g.label, g.category, g.status, g.note))
-                self.conn.executemany("INSERT INTO group_members VALUES (?, ?)", [(g.id, q) for q in g.quantities])
+        else:
+            for root in regrouped:
+                self.conn.execute("DELETE FROM entity_counts WHERE entity_id = ?", (root,))
+                self.conn.execute(
+                    "INSERT INTO entity_counts SELECT ?, count(*), count(DISTINCT m.document_id) FROM mentions m "
+                    "WHERE m.entity_id IN (SELECT id FROM entities WHERE canonical_id = ? OR "
+                    "(id = ? AND canonical_id IS NULL)) HAVING count(*) > 0", (root, root, root))
+            for chunk in chunks(uncounted):
+                added = [(r[0], r[1], r[2]) for r in self.conn.execute(
+                    "SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) FROM mentions m "
+                    f"JOIN resolved_entities e ON e.id = m.entity_id WHERE m.document_id IN ({marks(chunk)}) "
+                    "GROUP BY e.canonical_id", chunk) if r[0] not in regrouped]
                 self.conn.executemany(
-                    "INSERT INTO group_originators VALUES (?, ?, (SELECT id FROM entities WHERE id = ?))",
-                    [(g.id, o, o) for o in g.originators])
-                self.conn.executemany("INSERT INTO group_outlets VALUES (?, ?)", [(g.id, o) for o in g.outlets])
-                relations += [(g.id, r) for r in g.related]
-                count += 1
-            self.conn.executemany("INSERT INTO group_relations VALUES (?, ?)", relations)
+                    "INSERT INTO entity_counts VALUES (?, ?, ?) ON CONFLICT (entity_id) DO UPDATE SET "
+                    "mentions = entity_counts.mentions + excluded.mentions, "
+                    "documents = entity_counts.documents + excluded.documents", added)
+        self.clear_pending("uncounted", uncounted)
+
+    def pending(self, kind: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT item FROM pending WHERE kind = ? ORDER BY item", (kind,))]
+
+    def replace_story_groups(self, story: str, groups: Iterable[Group]) -> int:
+        """Swaps one story's groups for new ones; call inside a transaction."""
+        old = [r[0] for r in self.conn.execute("SELECT id FROM groups WHERE story = ?", (story,))]
+        for chunk in chunks(old):
+            for table in ("group_relations", "group_outlets", "group_originators", "group_members"):
+                self.conn.execute(f"DELETE FROM {table} WHERE group_id IN ({marks(chunk)})", chunk)
+            self.conn.execute(f"DELETE FROM groups WHERE id IN ({marks(chunk)})", chunk)
+        count = 0
+        relations = []
+        for g in groups:
+            self.conn.execute("INSERT INTO groups VALUES (?, ?, ?, ?, ?, ?)",
+                              (g.id, g.label, g.category, g.status, g.note, story))
+            self.conn.executemany("INSERT INTO group_members VALUES (?, ?)", [(g.id, q) for q in g.quantities])
+            self.conn.executemany(
+                "INSERT INTO group_originators VALUES (?, ?, (SELECT id FROM entities WHERE id = ?))",
+                [(g.id, o, o) for o in g.originators])
+            self.conn.executemany("INSERT INTO group_outlets VALUES (?, ?)", [(g.id, o) for o in g.outlets])
+            relations += [(g.id, r) for r in g.related]
+            count += 1
+        self.conn.executemany("INSERT INTO group_relations VALUES (?, ?)", relations)
         return count
+
+    def clear_pending(self, kind: str, items: Iterable[str]) -> None:
+        """Call inside the transaction that did the pending work."""
+        self.conn.executemany("DELETE FROM pending WHERE kind = ? AND item = ?", [(kind, i) for i in items])
 
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self, sql: str, params: tuple = ()) -> Iterator[sqlite3.Row]:
         return iter(self.conn.execute(sql, params))
 
+    def search(self, kind: str, words: list[str], limit: int, offset: int = 0) -> tuple[int, list[dict]]:
+        """(number of hits, one page of hits) for documents or quotes containing all the words; each
+        hit has a `snippet` with \\x02...\\x03 around the matches. No query syntax is obeyed."""
+        if kind not in ("documents", "quotes"):
+            raise ValueError(kind)
+        if not words:
+            return 0, []
+        if self.postgres:
+            count_sql, page_sql = store_postgres.search_sql(kind)
+            text = " ".join(words)
+            total = self.conn.execute(count_sql, (text,)).fetchone()[0]
+            return total, [dict(r) for r in self.conn.execute(page_sql, (text, limit, offset))]
+        query = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        if kind == "documents":
+            total = self.conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?",
+                                      (query,)).fetchone()[0]
+            page = self.rows(
+                "SELECT d.id, d.source, d.title, snippet(documents_fts, 1, char(2), char(3), '…', 16) AS snippet "
+                "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? "
+                "ORDER BY rank LIMIT ? OFFSET ?", (query, limit, offset))
+        else:
+            total = self.conn.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
+                                      (query,)).fetchone()[0]
+            page = self.rows(
+                "SELECT q.id, q.document_id AS document, q.speaker_text AS speaker, "
+                "snippet(quotes_fts, 0, char(2), char(3), '…', 16) AS snippet FROM quotes_fts "
+                "JOIN quotes q ON q.rowid = quotes_fts.rowid WHERE quotes_fts MATCH ? ORDER BY rank "
+                "LIMIT ? OFFSET ?", (query, limit, offset))
+        return total, [dict(r) for r in page]
+
     def count(self, table: str) -> int:
         if table not in TABLES:
             raise ValueError(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def chunks(items: list, size: int = 500) -> Iterator[list]:
+    """Slices small enough for an SQL IN (...) list."""
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def marks(chunk: list) -> str:
+    return ", ".join("?" * len(chunk))
 
 
 class _Transaction:
@@ -290,4 +577,4 @@ class _Transaction:
         return False
 
 
-__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES", "DATABASE_ERRORS"]

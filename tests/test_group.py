@@ -4,6 +4,7 @@ import json
 import pytest
 
 from claimledger.pipeline import build
+from claimledger.store import Ledger
 
 from .conftest import EXAMPLES, exported, shared_path
 
@@ -71,3 +72,45 @@ def test_near_copies_are_found_and_exported(tmp_path):
     assert pairs == {frozenset(("original.txt", "rewrite.txt"))}
     edges = {(sources[e["document"]], e["kind"]) for e in data["citation_graph"]}
     assert ("original.txt", "figure source") in edges
+
+
+BRIDGED_STORIES = {
+    "a-vohrad.txt": "Shelling hit Vohrad again on Monday. Anna Petrenko, the Vohrad district head, said 14 "
+                    "residents were killed. Anna Petrenko said rescue teams were still searching Vohrad.",
+    "b-tenovo.txt": "Oleh Marenko, the mayor of Tenovo, said 40 people were wounded in Tenovo on Tuesday. "
+                    "Oleh Marenko asked for more ambulances for Tenovo.",
+    "c-vohrad-again.txt": "Anna Petrenko said on Wednesday that 15 residents were killed in Vohrad. The Vohrad "
+                          "district head, Anna Petrenko, added that 3 more were missing.",
+    "d-both.txt": "Officials in Vohrad and Tenovo compared losses. Anna Petrenko said 16 residents were killed "
+                  "in Vohrad; Oleh Marenko said 45 people were wounded in Tenovo. Vohrad and Tenovo asked "
+                  "for help, Anna Petrenko and Oleh Marenko said.",
+}
+
+
+def test_adding_documents_run_by_run_gives_the_ledger_of_one_run(tmp_path):
+    """Near-copies, stories (two of which a later article joins), links and groups are updated
+    incrementally as documents arrive; the result must be the one a single build gives."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in BRIDGED_STORIES.items():
+        (corpus / name).write_text(text)
+    wire = (EXAMPLES / "kursk-wire.txt").read_text()
+    (corpus / "e-wire-copy.txt").write_text(wire + "\n\nOfficials said 7 more soldiers had been wounded overnight.")
+    inputs = [str(p) for p in sorted(EXAMPLES.glob("*.txt")) + sorted(corpus.glob("*.txt"))]
+    whole, stepwise = tmp_path / "whole.db", tmp_path / "stepwise.db"
+    build(inputs, str(whole), quiet=True)
+    for batch in (inputs[:3], inputs[3:5], inputs[5:6], inputs[6:]):
+        build(batch, str(stepwise), quiet=True)
+        stories = stories_by_file(stepwise)
+        if "d-both.txt" not in stories and "b-tenovo.txt" in stories:
+            assert stories["a-vohrad.txt"] == stories["c-vohrad-again.txt"] != stories["b-tenovo.txt"]
+    assert stories["a-vohrad.txt"] == stories["d-both.txt"] == stories["b-tenovo.txt"]
+    assert exported(whole) == exported(stepwise)
+    assert json.loads(exported(stepwise))["near_copies"], "the wire copy must be found"
+    with Ledger(stepwise) as ledger:
+        assert ledger.count("pending") == 0
+
+
+def stories_by_file(db) -> dict[str, str]:
+    with Ledger(db) as ledger:
+        return {r["source"].rsplit("/", 1)[-1]: r["story"] for r in ledger.rows("SELECT source, story FROM documents")}

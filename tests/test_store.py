@@ -83,3 +83,37 @@ def test_a_file_that_is_not_a_ledger_is_refused(tmp_path):
         Ledger(tmp_path / "junk.db")
     with pytest.raises(LedgerError, match="no ledger"):
         Ledger(tmp_path / "missing.db", readonly=True)
+
+
+def schema_1(conn: sqlite3.Connection) -> None:
+    """The tables of schema 1: today's, without what schema 2 added."""
+    from claimledger import store
+
+    ddl = store.SCHEMA.replace(store.V2, "")
+    for _, column in store.V2_COLUMNS:
+        ddl = ddl.replace(f", {column}", "").replace(f",\n    {column}", "")
+    conn.executescript(ddl + "INSERT INTO meta VALUES ('schema_version', '1');")
+
+
+def test_a_schema_1_ledger_is_upgraded_in_place(tmp_path):
+    """A ledger from before the incremental steps gets their columns and tables on the next build,
+    every document filed anew, and then holds what a new ledger holds."""
+    from .conftest import exported
+
+    fresh, old = tmp_path / "fresh.db", tmp_path / "old.db"
+    build([str(EXAMPLES)], str(fresh), quiet=True)
+    conn = sqlite3.connect(old)
+    schema_1(conn)
+    assert "story" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    conn.execute("ATTACH DATABASE ? AS fresh", (str(fresh),))
+    for table in ("runs", "documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations"):
+        columns = ", ".join(f'"{r[1]}"' for r in conn.execute(f"PRAGMA main.table_info({table})"))
+        conn.execute(f"INSERT INTO main.{table} SELECT {columns} FROM fresh.{table}")
+    conn.execute("INSERT INTO documents_fts (documents_fts) VALUES ('rebuild')")
+    conn.commit()
+    conn.close()
+    report = build([str(EXAMPLES)], str(old), quiet=True)
+    assert report.unchanged == 5
+    assert exported(old) == exported(fresh)
+    with Ledger(old, readonly=True) as ledger:
+        assert ledger.count("pending") == 0 and ledger.count("groups") > 0

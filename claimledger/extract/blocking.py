@@ -1,0 +1,73 @@
+"""Blocking keys: what the cross-document steps use to find candidates without comparing everything.
+
+Each key is a pure function of one document (or one name), computed with the rest of its records,
+so that the store can file a new document among a ledger of any size with a few index lookups:
+
+    text_signature   the MinHash of the text's word shingles (near-copies)
+    minhash_bands    LSH band buckets of that signature: two near-copies share a bucket
+    story_keys       pairs of the document's most-mentioned entities: two documents of one story
+                     share a pair
+    name_block       the opening letters of a name's last word: names compared for spelling
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Iterable
+
+from ..models import make_id
+from ..settings import Settings
+from .entities import initials, name_key
+
+WORD = re.compile(r"\w+")
+MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
+
+
+def text_signature(text: str, settings: Settings) -> bytes:
+    """The MinHash signature of the text's word shingles, as bytes for the store."""
+    from datasketch import MinHash
+
+    table = settings["group"]
+    words = [w.lower() for w in WORD.findall(text)]
+    n = table["shingle_words"]
+    shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
+    signature = MinHash(num_perm=table["minhash_permutations"], seed=1, scheme=MINHASH_SCHEME)
+    signature.update_batch(list(shingles))
+    return signature.hashvalues.astype("<u8").tobytes()
+
+
+def minhash_bands(signature: bytes, settings: Settings) -> tuple[int, ...]:
+    """One bucket number per LSH band (`lsh_bands` bands of `lsh_rows` values each); empty when
+    the signature is not of this ledger's size."""
+    table = settings["group"]
+    bands, rows = table["lsh_bands"], table["lsh_rows"]
+    if len(signature) != 8 * table["minhash_permutations"]:
+        return ()
+    width = 8 * rows
+    return tuple(int.from_bytes(hashlib.blake2b(signature[b * width:(b + 1) * width], digest_size=7).digest(),
+                                "little") for b in range(bands))
+
+
+def story_keys(entity_ids: Iterable[str], settings: Settings) -> tuple[str, ...]:
+    """A key for each pair of the document's most-mentioned entities (the `story_entities` most
+    mentioned, of those mentioned at least `story_entity_min_mentions` times). A name said once
+    (an outlet, a platform) does not make a story: pairs of such names would join unrelated
+    documents into one."""
+    table = settings["group"]
+    counts = Counter(entity_ids)
+    ranked = sorted((e for e, n in counts.items() if n >= table["story_entity_min_mentions"]),
+                    key=lambda e: (-counts[e], e))[:table["story_entities"]]
+    top = sorted(ranked)
+    return tuple(make_id("story", a, b, length=16) for i, a in enumerate(top) for b in top[i + 1:])
+
+
+def name_block(name: str) -> str:
+    """Names compared for near spelling share this: the first letters of their last word."""
+    words = name_key(name).split()
+    return words[-1][:3] if words else ""
+
+
+def name_initials(name: str) -> str:
+    """The initials of a name of several words (what an acronym spells); empty for one word."""
+    return initials(name) if len(name.split()) > 1 else ""
