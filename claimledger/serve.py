@@ -85,7 +85,7 @@ class Explorer:
             rows = [dict(r) for r in l.rows(
                 f"SELECT g.id, g.label, g.status, g.note, (SELECT count(*) FROM group_members m WHERE m.group_id = g.id) "
                 f"AS figures, (SELECT count(*) FROM group_originators o WHERE o.group_id = g.id) AS originators "
-                f"FROM groups g {where} ORDER BY g.label LIMIT ? OFFSET ?", (*params, PAGE_SIZE, (page - 1) * PAGE_SIZE))]
+                f"FROM groups g {where} ORDER BY g.label, g.id LIMIT ? OFFSET ?", (*params, PAGE_SIZE, (page - 1) * PAGE_SIZE))]
             statuses = [dict(r) for r in l.rows("SELECT status, count(*) AS n FROM groups GROUP BY status ORDER BY status")]
         return {"groups": rows, "statuses": statuses, "status": status, **paging(page, total)}
 
@@ -105,7 +105,7 @@ class Explorer:
             "SELECT q.id, q.surface, q.low, q.high, q.qualifier, q.category, q.counted, q.as_of, "
             "coalesce(e.name, q.source_text) AS originator, e.canonical_id AS originator_id, q.source_text, "
             "coalesce(d.outlet, d.source) AS outlet, d.id AS document, g.id AS group_id, g.label AS group_label, "
-            f"g.status {FIGURES_FROM} {where} ORDER BY d.source, q.\"start\" LIMIT ? OFFSET ?",
+            f"g.status {FIGURES_FROM} {where} ORDER BY d.source, q.\"start\", q.id LIMIT ? OFFSET ?",
             (*params, size, (page - 1) * size))
         out = []
         for r in rows:
@@ -139,7 +139,7 @@ class Explorer:
                 self.facet_cache.clear()
             self.facet_cache[key] = {name: [dict(r) for r in l.rows(
                 f"SELECT {expr} AS value, count(*) AS n {figures_from(expr, where)} {where} GROUP BY value "
-                f"ORDER BY n DESC, value LIMIT 20", params)] for name, expr in FACETS.items()}
+                f"ORDER BY n DESC, value NULLS FIRST LIMIT 20", params)] for name, expr in FACETS.items()}
         return self.facet_cache[key]
 
     def stamp(self) -> tuple:
@@ -171,7 +171,7 @@ class Explorer:
         with self.ledger() as l:
             total = l.count("documents")
             rows = [dict(r) for r in l.rows(
-                "SELECT id, source, title, outlet, published, words FROM documents ORDER BY source LIMIT ? OFFSET ?",
+                "SELECT id, source, title, outlet, published, words FROM documents ORDER BY source, id LIMIT ? OFFSET ?",
                 (PAGE_SIZE, (page - 1) * PAGE_SIZE))]
         return {"documents": rows, **paging(page, total)}
 
@@ -197,7 +197,7 @@ class Explorer:
             total = l.conn.execute("SELECT count(*) FROM entities WHERE canonical_id IS NULL").fetchone()[0]
             rows = [dict(r) for r in l.rows(
                 "SELECT c.id, c.name, c.type, n.mentions, n.documents FROM entity_counts n "
-                "JOIN entities c ON c.id = n.entity_id ORDER BY n.mentions DESC, c.name LIMIT ? OFFSET ?",
+                "JOIN entities c ON c.id = n.entity_id ORDER BY n.mentions DESC, c.name, c.id LIMIT ? OFFSET ?",
                 (PAGE_SIZE, (page - 1) * PAGE_SIZE))]
         return {"entities": rows, **paging(page, total)}
 
@@ -206,7 +206,7 @@ class Explorer:
             row = l.conn.execute("SELECT id, name, type, canonical_id FROM entities WHERE id = ?", (entity_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no entity {entity_id!r}")
-            members = "SELECT id FROM entities WHERE id = ?1 OR canonical_id = ?1"
+            members = "SELECT id FROM entities WHERE ? IN (id, canonical_id)"
             aliases = [r[0] for r in l.rows(f"SELECT DISTINCT alias FROM aliases WHERE entity_id IN ({members}) "
                                             "ORDER BY alias", (entity_id,))]
             figures = self._figures(l, f"WHERE q.source_entity_id IN ({members})", (entity_id,), 1)
@@ -227,7 +227,7 @@ class Explorer:
             rows = []
             for r in l.rows(f"SELECT q.id, q.surface, coalesce(e.name, q.speaker_text) AS speaker, e.canonical_id AS speaker_id, "
                             f"q.document_id AS document, coalesce(d.outlet, d.source) AS outlet {base} {where} "
-                            "ORDER BY speaker, d.source, q.\"start\" LIMIT ? OFFSET ?",
+                            "ORDER BY speaker, d.source, q.\"start\", q.id LIMIT ? OFFSET ?",
                             (*params, PAGE_SIZE, (page - 1) * PAGE_SIZE)):
                 item = reviews.apply("quote", dict(r))
                 if item is not None:
@@ -332,7 +332,7 @@ def create_app(db: str, allow_review: bool = False, token: Optional[str] = None)
     @page("/review", "review.html")
     def review_list(request: Request):
         with Ledger(db, readonly=True) as l:
-            reviewed = [dict(r) for r in l.rows("SELECT * FROM reviews ORDER BY created DESC LIMIT 200")]
+            reviewed = [dict(r) for r in l.rows("SELECT * FROM reviews ORDER BY created DESC, id LIMIT 200")]
             return {"reviewed": reviewed, "pending": pending(l)}
 
     async def submit_review(request: Request):

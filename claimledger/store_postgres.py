@@ -110,6 +110,7 @@ class Connection:
         except psycopg.Error as exc:
             raise LedgerError(f"cannot connect to the PostgreSQL ledger at {redacted(url)} "
                               f"({str(exc).strip().splitlines()[0]}); check the URL and that the server runs") from exc
+        self.raw.adapters.register_loader("numeric", number_loader())
         if readonly:
             self.raw.execute("SET default_transaction_read_only = on")
 
@@ -129,6 +130,18 @@ class Connection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def number_loader():
+    """Loads PostgreSQL's numeric (what sum() of integers gives) as int or float, as SQLite gives."""
+    from psycopg.types.numeric import NumericLoader
+
+    class Loader(NumericLoader):
+        def load(self, data):
+            value = super().load(data)
+            return int(value) if value == value.to_integral_value() else float(value)
+
+    return Loader
 
 
 def redacted(url: str) -> str:

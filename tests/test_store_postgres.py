@@ -115,6 +115,24 @@ def test_explorer_searches_a_postgres_ledger(tmp_path, postgres_url):
         assert ledger.count("documents") == 5
 
 
+def test_explorer_pages_read_the_same_from_either_backend(tmp_path, postgres_url):
+    testclient = pytest.importorskip("fastapi.testclient")
+    from claimledger.serve import create_app
+
+    sqlite_db = tmp_path / "l.db"
+    build([str(EXAMPLES)], str(sqlite_db), quiet=True)
+    build([str(EXAMPLES)], postgres_url, quiet=True)
+    on_sqlite, on_postgres = (testclient.TestClient(create_app(db)) for db in (str(sqlite_db), postgres_url))
+    first = on_sqlite.get("/figures.json").json()["figures"][0]
+    group = on_sqlite.get("/groups.json").json()["groups"][0]
+    entity = on_sqlite.get("/entities.json").json()["entities"][0]
+    pages = ["/groups.json", "/figures.json", "/figures.json?category=killed", "/documents.json", "/entities.json",
+             "/quotes.json", "/review.json", f"/groups/{group['id']}.json", f"/figures/{first['id']}.json",
+             f"/documents/{first['document']}.json", f"/entities/{entity['id']}.json"]
+    for page in pages:
+        assert on_postgres.get(page).json() == on_sqlite.get(page).json(), page
+
+
 def test_a_bad_postgres_url_is_one_clear_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "claimledger", "export", "--db",
                              "postgresql://nobody:secret@127.0.0.1:9/none", "-f", "json"], cwd=ROOT,
