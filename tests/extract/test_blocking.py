@@ -1,0 +1,30 @@
+"""Blocking keys: what lets a new document find its near-copies and its story by index lookups."""
+from claimledger.extract.blocking import minhash_bands, name_block, name_initials, story_keys, text_signature
+
+from ..conftest import EXAMPLES
+
+
+def test_a_light_rewrite_shares_a_bucket_and_an_unrelated_text_does_not(settings):
+    wire = (EXAMPLES / "kursk-wire.txt").read_text()
+    rewrite = wire.replace("said", "stated", 2) + "\n\nThis story has been updated."
+    other = (EXAMPLES / "scraped-defectors.txt").read_text()
+    bands = {name: minhash_bands(text_signature(text, settings), settings)
+             for name, text in (("wire", wire), ("rewrite", rewrite), ("other", other))}
+    assert len(bands["wire"]) == settings["group"]["lsh_bands"]
+    assert set(enumerate(bands["wire"])) & set(enumerate(bands["rewrite"]))
+    assert not set(enumerate(bands["wire"])) & set(enumerate(bands["other"]))
+    assert minhash_bands(b"too short", settings) == ()
+
+
+def test_story_keys_pair_the_main_entities_and_ignore_names_said_once(settings):
+    mentioned = ["kursk"] * 4 + ["zelenskyy"] * 3 + ["pyongyang"] * 2 + ["telegram", "reuters"]
+    keys = story_keys(mentioned, settings)
+    assert len(keys) == 3  # the pairs of kursk, zelenskyy and pyongyang
+    assert keys == story_keys(list(reversed(mentioned)), settings)
+    assert story_keys(["telegram", "reuters", "kyiv"], settings) == ()
+
+
+def test_names_are_blocked_by_their_last_word():
+    assert name_block("Volodymyr Zelensky") == name_block("Zelenskyy") == "zel"
+    assert name_initials("National Intelligence Service") == "NIS"
+    assert name_initials("NIS") == ""
