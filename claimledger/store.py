@@ -513,6 +513,9 @@ class Ledger:
     # -- reading -----------------------------------------------------------------------------
 
     def rows(self, sql: str, params: tuple = ()) -> Iterator[sqlite3.Row]:
+        """The query's rows, read as they are consumed."""
+        if self.postgres:
+            return self.conn.stream(sql, params)
         return iter(self.conn.execute(sql, params))
 
     def search(self, kind: str, words: list[str], limit: int, offset: int = 0) -> tuple[int, list[dict]]:

@@ -10,9 +10,10 @@ while readers go on reading.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .errors import LedgerError
 
@@ -111,6 +112,7 @@ class Connection:
             raise LedgerError(f"cannot connect to the PostgreSQL ledger at {redacted(url)} "
                               f"({str(exc).strip().splitlines()[0]}); check the URL and that the server runs") from exc
         self.raw.adapters.register_loader("numeric", number_loader())
+        self.cursors = itertools.count()
         if readonly:
             self.raw.execute("SET default_transaction_read_only = on")
 
@@ -120,6 +122,17 @@ class Connection:
         for statement in statements:
             cursor.execute(statement, tuple(params))
         return cursor
+
+    def stream(self, sql: str, params: Iterable = (), batch: int = 2000) -> Iterator:
+        """The rows of a query fetched a batch at a time through a server-side cursor, so a large
+        result (every document of an export) never sits whole in this process."""
+        cursor = self.raw.cursor(name=f"claimledger_{next(self.cursors)}", withhold=True)
+        cursor.itersize = batch
+        try:
+            cursor.execute(translate(sql), tuple(params))
+            yield from cursor
+        finally:
+            cursor.close()
 
     def executemany(self, sql: str, rows: Iterable[Iterable]):
         rows = [tuple(r) for r in rows]
