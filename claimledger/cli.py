@@ -1,4 +1,4 @@
-"""The command line: `claimledger build | watch | export | report | serve | review | demo`.
+"""The command line: `claimledger build | watch | export | report | serve | review | regroup | demo`.
 
 Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
 stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
@@ -71,6 +71,10 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     v.add_argument("--pending", type=int, default=20, metavar="N", help="how many unreviewed figures to list")
 
+    g = sub.add_parser("regroup", help="file every document anew by the current settings, then relink and regroup "
+                       "in full (after changing the [group] settings)")
+    g.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
+
     d = sub.add_parser("demo", help="build a ledger from the bundled example articles and print its figures")
     d.add_argument("--db", help="keep the demo ledger in this file (default: a temporary one)")
     return ap
@@ -81,7 +85,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     try:
         return {"build": cmd_build, "export": cmd_export, "report": cmd_report,
-                "watch": cmd_watch, "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo}[args.command](args)
+                "watch": cmd_watch, "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo,
+                "regroup": cmd_regroup}[args.command](args)
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -176,6 +181,24 @@ def cmd_review(args) -> int:
         for p in waiting:
             print(printable(f"  quantity {p['id']} {p['surface']!r} {p['category']} "
                             f"{p['source_text'] or '(unattributed)'} in {p['source']}"))
+    return 0
+
+
+def cmd_regroup(args) -> int:
+    import time
+
+    from .group import regroup
+    from .link import relink
+    from .store import Ledger
+
+    started = time.monotonic()
+    with Ledger(args.db) as ledger:
+        documents = ledger.refile()
+        moved = relink(ledger)
+        groups = regroup(ledger)
+        stories = next(ledger.rows("SELECT count(DISTINCT story) FROM documents"))[0]
+    print(f"claimledger: {documents} documents filed in {stories} stories, {moved} entities relinked, "
+          f"{groups} groups, {time.monotonic() - started:.1f} s", file=sys.stderr)
     return 0
 
 

@@ -227,32 +227,51 @@ class Ledger:
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _upgrade(self, version: int) -> None:
-        """Brings a schema-1 ledger to schema 2 in one transaction: the new columns and tables, each
-        document filed by its blocking keys in the order it was stored, and everything marked
-        pending, so the next cross-document steps recompute links and groups in full."""
-        from .extract.blocking import minhash_bands, story_keys
-
-        settings = load_settings()
+        """Brings a schema-1 ledger to schema 2 in one transaction: the new columns and tables, then
+        every document filed anew (`refile`)."""
         with self.transaction():
             for table, column in V2_COLUMNS:
                 self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
             for statement in V2.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
-            for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups",
-                          "near_copies"):
-                self.conn.execute(f"DELETE FROM {table}")
             for row in list(self.conn.execute("SELECT id, name FROM entities")):
                 self.conn.execute("UPDATE entities SET block = ?, initials = ? WHERE id = ?",
                                   (name_block(row["name"]), name_initials(row["name"]), row["id"]))
-            for row in list(self.conn.execute("SELECT id, minhash FROM documents ORDER BY rowid")):
-                mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
-                                                              (row["id"],))]
-                self._file_near_copy(row["id"], row["minhash"] or b"", minhash_bands(row["minhash"] or b"", settings))
-                self._file_in_story(row["id"], story_keys(mentioned, settings))
-                self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
-                                      [("document", row["id"]), ("uncounted", row["id"])])
+            self._refile()
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
+    def refile(self) -> int:
+        """Files every document anew by the blocking keys of the current settings, in one
+        transaction; returns how many. The cross-document steps then redo links and groups in full."""
+        with self.transaction():
+            return self._refile()
+
+    def _refile(self) -> int:
+        """Every document filed again, in the order stored, from its stored signature and mentions;
+        near-copies, stories and groups emptied first, everything marked pending."""
+        from .extract.blocking import minhash_bands, story_keys
+
+        for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups",
+                      "near_copies", "story_keys", "minhash_bands"):
+            self.conn.execute(f"DELETE FROM {table}")
+        self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
+        count = 0
+        for row in list(self.conn.execute("SELECT id, minhash FROM documents ORDER BY rowid")):
+            mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
+                                                          (row["id"],))]
+            signature = bytes(row["minhash"] or b"")
+            self._file_near_copy(row["id"], signature, minhash_bands(signature, self.settings))
+            self._file_in_story(row["id"], story_keys(mentioned, self.settings))
+            self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
+            count += 1
+        self.conn.execute("DELETE FROM pending WHERE kind = 'story'")
+        self.conn.execute("DELETE FROM entity_counts")
+        self.conn.execute(
+            "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
+            "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
+        self.conn.execute("DELETE FROM pending WHERE kind = 'uncounted'")
+        return count
 
     def transaction(self):
         return _Transaction(self.conn)

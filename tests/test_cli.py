@@ -93,3 +93,15 @@ def test_progress_bar_draws_on_a_terminal_and_clears_itself():
     silent = io.StringIO()
     Progress(total=4, enabled=False, stream=silent).update(2)
     assert silent.getvalue() == ""
+
+
+def test_regroup_files_everything_anew_and_changes_nothing_under_the_same_settings(tmp_path):
+    from .conftest import exported
+
+    db = tmp_path / "l.db"
+    assert run_cli("build", str(EXAMPLES), "--db", str(db), "-q").returncode == 0
+    before = exported(db)
+    result = run_cli("regroup", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "5 documents filed" in result.stderr
+    assert exported(db) == before

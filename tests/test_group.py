@@ -76,14 +76,15 @@ def test_near_copies_are_found_and_exported(tmp_path):
 
 BRIDGED_STORIES = {
     "a-vohrad.txt": "Shelling hit Vohrad again on Monday. Anna Petrenko, the Vohrad district head, said 14 "
-                    "residents were killed. Anna Petrenko said rescue teams were still searching Vohrad.",
+                    "residents were killed. Anna Petrenko said rescue teams were still searching Vohrad. "
+                    "Governor Ivan Sirko promised help; Ivan Sirko is due to visit on Friday.",
     "b-tenovo.txt": "Oleh Marenko, the mayor of Tenovo, said 40 people were wounded in Tenovo on Tuesday. "
-                    "Oleh Marenko asked for more ambulances for Tenovo.",
+                    "Oleh Marenko asked Governor Ivan Sirko for more ambulances for Tenovo, and Ivan Sirko agreed.",
     "c-vohrad-again.txt": "Anna Petrenko said on Wednesday that 15 residents were killed in Vohrad. The Vohrad "
                           "district head, Anna Petrenko, added that 3 more were missing.",
-    "d-both.txt": "Officials in Vohrad and Tenovo compared losses. Anna Petrenko said 16 residents were killed "
-                  "in Vohrad; Oleh Marenko said 45 people were wounded in Tenovo. Vohrad and Tenovo asked "
-                  "for help, Anna Petrenko and Oleh Marenko said.",
+    "d-both.txt": "Governor Ivan Sirko toured Tenovo and Vohrad on Thursday. Ivan Sirko said 16 residents were "
+                  "killed in Vohrad and 45 people were wounded in Tenovo. In Tenovo, Ivan Sirko met doctors; "
+                  "Ivan Sirko then left for Tenovo's hospital.",
 }
 
 

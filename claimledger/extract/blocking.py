@@ -5,8 +5,8 @@ so that the store can file a new document among a ledger of any size with a few 
 
     text_signature   the MinHash of the text's word shingles (near-copies)
     minhash_bands    LSH band buckets of that signature: two near-copies share a bucket
-    story_keys       pairs of the document's most-mentioned entities: two documents of one story
-                     share a pair
+    story_keys       pairs of the document's main entities, each with what it is most about: two
+                     documents of one story share a pair
     name_block       the opening letters of a name's last word: names compared for spelling
 """
 from __future__ import annotations
@@ -50,16 +50,19 @@ def minhash_bands(signature: bytes, settings: Settings) -> tuple[int, ...]:
 
 
 def story_keys(entity_ids: Iterable[str], settings: Settings) -> tuple[str, ...]:
-    """A key for each pair of the document's most-mentioned entities (the `story_entities` most
-    mentioned, of those mentioned at least `story_entity_min_mentions` times). A name said once
-    (an outlet, a platform) does not make a story: pairs of such names would join unrelated
-    documents into one."""
+    """A key for each pair of an anchor (one of the document's `story_anchors` most-mentioned
+    entities) with another of its `story_entities` most mentioned, counting only entities it
+    mentions at least `story_entity_min_mentions` times. Two documents sharing a key share a story.
+    A name said once (an outlet, a platform) makes no key, and every key holds an anchor, what the
+    article is most about: pairs of names that recur in any coverage (two ministries) would
+    otherwise chain unrelated stories into one."""
     table = settings["group"]
     counts = Counter(entity_ids)
     ranked = sorted((e for e, n in counts.items() if n >= table["story_entity_min_mentions"]),
                     key=lambda e: (-counts[e], e))[:table["story_entities"]]
-    top = sorted(ranked)
-    return tuple(make_id("story", a, b, length=16) for i, a in enumerate(top) for b in top[i + 1:])
+    anchors = ranked[:table["story_anchors"]]
+    pairs = {tuple(sorted((a, b))) for i, a in enumerate(anchors) for b in ranked[i + 1:]}
+    return tuple(make_id("story", a, b, length=16) for a, b in sorted(pairs))
 
 
 def name_block(name: str) -> str:
