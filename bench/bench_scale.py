@@ -99,13 +99,19 @@ def timed_build(inputs: Path, db: Path, jobs: int) -> tuple[float, float, list[s
     return elapsed, peak / 2**20, err.strip().splitlines()[-2:]
 
 
-def add_one(db: Path, workdir: Path) -> dict:
-    extra = workdir / "extra"
-    extra.mkdir(exist_ok=True)
-    name, text = next(articles(1, seed=int(time.time())))
-    (extra / f"one-more-{int(time.time())}.txt").write_text(text, encoding="utf-8")
+def add_one(db: Path, workdir: Path, update_of: Path | None = None) -> dict:
+    """Adds one new article to the ledger: of a new story, or an update of `update_of` (a near-copy
+    with one more paragraph, in that article's story)."""
+    extra = workdir / f"extra-{time.time_ns()}"
+    extra.mkdir()
+    if update_of:
+        text = update_of.read_text(encoding="utf-8") + "\n\nOfficials said on Friday that 12 more soldiers were wounded."
+    else:
+        text = next(articles(1, seed=int(time.time())))[1]
+    (extra / "one-more.txt").write_text(text, encoding="utf-8")
     elapsed, peak_mb, summary = timed_build(extra, db, 1)
-    return {"incremental add to": str(db), "seconds (incl. model load)": round(elapsed, 1),
+    return {"incremental add to": str(db), "update of": str(update_of or ""),
+            "seconds (incl. model load)": round(elapsed, 1),
             "peak_rss_mb": round(peak_mb), "summary": summary}
 
 
@@ -116,12 +122,13 @@ def main() -> int:
     ap.add_argument("--baseline-docs", type=int, default=300)
     ap.add_argument("--workdir", type=Path, help="keep corpora and ledgers here (default: a temporary folder)")
     ap.add_argument("--add-to", type=Path, metavar="LEDGER", help="only add one article to this ledger")
+    ap.add_argument("--update-of", type=Path, metavar="FILE", help="with --add-to: the article is an update of this one")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         if args.add_to:
-            print(json.dumps(add_one(args.add_to, workdir)))
+            print(json.dumps(add_one(args.add_to, workdir, args.update_of)))
             return 0
         for n in args.sizes:
             folder = workdir / f"corpus-{n}"
