@@ -206,16 +206,21 @@ def work(task: tuple[Article, str]) -> tuple[str, Result]:
 
 
 def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iterator[tuple[str, Result]]:
-    """The same results from `jobs` worker processes, in input order, a bounded window at a time."""
+    """The same results from `jobs` worker processes, in input order, a bounded window at a time.
+    The workers analyse the next window while the caller stores this one."""
     import multiprocessing
 
     window = jobs * load_settings()["limits"]["nlp_batch_size"]
     with multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp) as pool:
+        running = None
         while True:
             batch = list(islice(articles, window))
-            if not batch:
+            ahead = pool.map_async(work, batch, chunksize=max(1, len(batch) // (jobs * 4))) if batch else None
+            if running is not None:
+                yield from running.get()
+            if ahead is None:
                 return
-            yield from pool.map(work, batch, chunksize=max(1, len(batch) // (jobs * 4)))
+            running = ahead
 
 
 def auto_jobs(inputs: int, settings: Settings) -> int:

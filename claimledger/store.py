@@ -371,10 +371,11 @@ class Ledger:
                 "SELECT document_id FROM minhash_bands WHERE band = ? AND bucket = ?", (band, bucket)))
         values = np.frombuffer(signature, dtype="<u8")
         best = None
-        for other in sorted(candidates):
-            theirs = np.frombuffer(self.conn.execute("SELECT minhash FROM documents WHERE id = ?",
-                                                     (other,)).fetchone()[0], dtype="<u8")
-            best = max(best or (0.0, ""), (float(np.mean(values == theirs)), other))
+        for chunk in chunks(sorted(candidates)):
+            rows = self.conn.execute(f"SELECT id, minhash FROM documents WHERE id IN ({marks(chunk)})", chunk).fetchall()
+            theirs = np.frombuffer(b"".join(bytes(r[1]) for r in rows), dtype="<u8").reshape(len(rows), -1)
+            for other, similarity in zip((r[0] for r in rows), (theirs == values).mean(axis=1)):
+                best = max(best or (0.0, ""), (float(similarity), other))
         if best is not None and best[0] >= self.settings["group"]["near_copy_jaccard"]:
             similarity, original = best
             self.conn.execute("UPDATE documents SET copy_of = ? WHERE id = ?", (original, document_id))
