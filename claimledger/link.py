@@ -18,7 +18,6 @@ from typing import Iterator, Optional
 
 from rapidfuzz import fuzz
 
-from .extract.blocking import name_block as block_key
 from .extract.entities import name_key
 from .review import entity_overrides
 from .settings import load_settings
@@ -72,19 +71,17 @@ def plan_links(ledger: Ledger, blocks: set[tuple[str, str]],
     return direct
 
 
-def _near_spellings(entities: list[dict], threshold: float, min_chars: int) -> Iterator[tuple[str, str]]:
-    blocks: dict[str, list[dict]] = {}
-    for e in entities:
-        blocks.setdefault(block_key(e["name"]), []).append(e)
-    for members in blocks.values():
-        canonical = _spelling_clusters(members, threshold, min_chars)
-        for e in members:
-            if canonical[e["id"]] != e["id"]:
-                yield e["id"], canonical[e["id"]]
-        for e in members:
-            target = _full_name_of_surname(e, members, canonical, threshold)
-            if target:
-                yield e["id"], target
+def _near_spellings(block: list[dict], threshold: float, min_chars: int) -> Iterator[tuple[str, str]]:
+    """Links within one block: near-identical spellings to their cluster's canonical name, then lone
+    surnames to the one full name they end."""
+    canonical = _spelling_clusters(block, threshold, min_chars)
+    for e in block:
+        if canonical[e["id"]] != e["id"]:
+            yield e["id"], canonical[e["id"]]
+    for e in block:
+        target = _full_name_of_surname(e, block, canonical, threshold)
+        if target:
+            yield e["id"], target
 
 
 def _spelling_clusters(members: list[dict], threshold: float, min_chars: int) -> dict[str, str]:

@@ -134,6 +134,9 @@ CREATE INDEX IF NOT EXISTS groups_story ON groups(story);
 """
 SCHEMA = SCHEMA.replace("{V2}", V2)
 
+# The tables of cross-source groups, those that refer to `groups` first.
+GROUP_TABLES = ("group_relations", "group_outlets", "group_originators", "group_members", "groups")
+
 # Columns that schema 2 added to tables of schema 1.
 V2_COLUMNS = (("documents", "story TEXT"), ("documents", "copy_of TEXT REFERENCES documents(id)"),
               ("entities", "block TEXT"), ("entities", "initials TEXT"),
@@ -252,8 +255,7 @@ class Ledger:
         near-copies, stories and groups emptied first, everything marked pending."""
         from .extract.blocking import minhash_bands, story_keys
 
-        for table in ("group_relations", "group_outlets", "group_originators", "group_members", "groups",
-                      "near_copies", "story_keys", "minhash_bands"):
+        for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
         count = 0
@@ -266,10 +268,7 @@ class Ledger:
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
             count += 1
         self.conn.execute("DELETE FROM pending WHERE kind = 'story'")
-        self.conn.execute("DELETE FROM entity_counts")
-        self.conn.execute(
-            "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
-            "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
+        self._recount_all()
         self.conn.execute("DELETE FROM pending WHERE kind = 'uncounted'")
         return count
 
@@ -351,7 +350,6 @@ class Ledger:
             self.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?,?,?,?,?)",
                                   [(c.id, c.document, c.cited, c.entity, c.start, c.end, c.surface, c.kind)
                                    for c in records.citations])
-        return None
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
         with self.transaction():
@@ -479,10 +477,7 @@ class Ledger:
         twice counts nothing twice."""
         uncounted = self.pending("uncounted")
         if len(regrouped) + len(uncounted) > self.settings["limits"]["recount_all_from"]:
-            self.conn.execute("DELETE FROM entity_counts")
-            self.conn.execute(
-                "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
-                "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
+            self._recount_all()
         else:
             for root in regrouped:
                 self.conn.execute("DELETE FROM entity_counts WHERE entity_id = ?", (root,))
@@ -501,6 +496,12 @@ class Ledger:
                     "documents = entity_counts.documents + excluded.documents", added)
         self.clear_pending("uncounted", uncounted)
 
+    def _recount_all(self) -> None:
+        self.conn.execute("DELETE FROM entity_counts")
+        self.conn.execute(
+            "INSERT INTO entity_counts SELECT e.canonical_id, count(*), count(DISTINCT m.document_id) "
+            "FROM mentions m JOIN resolved_entities e ON e.id = m.entity_id GROUP BY e.canonical_id")
+
     def pending(self, kind: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT item FROM pending WHERE kind = ? ORDER BY item", (kind,))]
 
@@ -508,9 +509,9 @@ class Ledger:
         """Swaps one story's groups for new ones; call inside a transaction."""
         old = [r[0] for r in self.conn.execute("SELECT id FROM groups WHERE story = ?", (story,))]
         for chunk in chunks(old):
-            for table in ("group_relations", "group_outlets", "group_originators", "group_members"):
-                self.conn.execute(f"DELETE FROM {table} WHERE group_id IN ({marks(chunk)})", chunk)
-            self.conn.execute(f"DELETE FROM groups WHERE id IN ({marks(chunk)})", chunk)
+            for table in GROUP_TABLES:
+                key = "id" if table == "groups" else "group_id"
+                self.conn.execute(f"DELETE FROM {table} WHERE {key} IN ({marks(chunk)})", chunk)
         count = 0
         relations = []
         for g in groups:

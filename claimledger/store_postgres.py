@@ -72,8 +72,6 @@ def translate(sql: str) -> str:
     elif replace:
         sql = sql.replace("INSERT OR REPLACE INTO", "INSERT INTO", 1) + \
             f" ON CONFLICT {REPLACE_TARGETS[replace.group(1)]}"
-    if sql.strip() == "BEGIN IMMEDIATE":
-        sql = f"BEGIN; SELECT pg_advisory_xact_lock({WRITER_LOCK})"
     return sql
 
 
@@ -105,7 +103,6 @@ class Connection:
             import psycopg
         except ImportError as exc:
             raise LedgerError("a PostgreSQL ledger needs psycopg: pip install 'psycopg[binary]'") from exc
-        self.errors = (psycopg.Error,)
         try:
             self.raw = psycopg.connect(url, autocommit=True, row_factory=row_factory)
         except psycopg.Error as exc:
@@ -118,9 +115,11 @@ class Connection:
 
     def execute(self, sql: str, params: Iterable = ()):
         cursor = self.raw.cursor()
-        statements = translate(sql).split("; ") if sql.strip() == "BEGIN IMMEDIATE" else [translate(sql)]
-        for statement in statements:
-            cursor.execute(statement, tuple(params))
+        if sql.strip() == "BEGIN IMMEDIATE":
+            cursor.execute("BEGIN")
+            cursor.execute(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            return cursor
+        cursor.execute(translate(sql), tuple(params))
         return cursor
 
     def stream(self, sql: str, params: Iterable = (), batch: int = 2000) -> Iterator:
