@@ -41,7 +41,8 @@ def copies(records, n: int):
                                              high=q.high * scale if q.high else q.high, as_of=doc.published)
                                        for q in records.quantities),
                       quotes=tuple(rekey(q) for q in records.quotes),
-                      citations=tuple(rekey(c) for c in records.citations))
+                      citations=tuple(rekey(c) for c in records.citations),
+                      **({"claims": tuple(rekey(c) for c in records.claims)} if hasattr(records, "claims") else {}))
 
 
 def main() -> int:

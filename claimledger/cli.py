@@ -1,12 +1,14 @@
 """The command line: `claimledger build | watch | export | report | serve | review | regroup | demo`.
 
 Errors become one line on stderr and an exit code: 0 done, 2 usage error or nothing could be
-stored, 3 the spaCy model is missing, 4 the ledger cannot be opened.
+stored (for `serve`, also: the address cannot be listened on), 3 the spaCy model is missing, 4 the
+ledger cannot be opened.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import tempfile
 from contextlib import nullcontext
@@ -20,6 +22,7 @@ from .store import DATABASE_ERRORS
 from .store_postgres import redacted
 
 EXAMPLES = Path(__file__).with_name("examples")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -46,12 +49,18 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write the ledger as JSON, JSON lines or CSV")
     e.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
-    e.add_argument("--format", "-f", choices=["json", "jsonl", "csv"], default="json")
+    e.add_argument("--format", "-f", choices=["json", "jsonl", "csv", "claims-csv"], default="json",
+                   help="json: everything (the format ../shared/eval/score.py reads); jsonl: one record a line; csv: one row per figure; claims-csv: one row per claim")
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
     r = sub.add_parser("report", help="write a report people read: HTML (self-contained), Markdown or CSV")
     r.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
-    r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html")
+    r.add_argument("--format", "-f", choices=["html", "md", "csv"], default="html",
+                   help="html: one offline page, groups ranked disputed first, each with its answer (what is "
+                        "counted, status and why, lowest/best/highest), originators' histories, relay chains and a "
+                        "plot; md: the same per group (heading, reason, range, tables) to paste into a wiki; csv: one "
+                        "row per grouped figure with the Markdown table's columns and its group's (rank, title, "
+                        "status, reason, range). `export --format csv` is instead every figure, raw, with ids")
     r.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
 
     w = sub.add_parser("watch", help="fetch feeds (RSS, Atom, sitemaps) again and again, adding new articles")
@@ -63,13 +72,15 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="browse, search and review a ledger in the web browser")
     s.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=port_number, default=8000, help="port to listen on, 1-65535 (default 8000)")
     s.add_argument("--allow-review", action="store_true", help="allow confirming, rejecting and correcting items")
     s.add_argument("--token", help="review token, required with --allow-review on a non-loopback address")
 
     v = sub.add_parser("review", help="list reviewed items and figures still waiting for review")
     v.add_argument("--db", required=True, help="the ledger: an SQLite file or a postgresql:// URL")
-    v.add_argument("--pending", type=int, default=20, metavar="N", help="how many unreviewed figures to list")
+    v.add_argument("--pending", type=listing_size, default=20, metavar="N",
+                   help="how many unreviewed figures to list (default 20)")
+    v.add_argument("--undo", metavar="REVIEW_ID", help="remove one review (its id is the first column of the listing)")
 
     g = sub.add_parser("regroup", help="file every document anew by the current settings, then relink and regroup "
                        "in full (after changing the [group] settings)")
@@ -83,6 +94,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Optional[list[str]] = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("claimledger.review").setLevel(logging.WARNING)  # reviews skipped by export and report
     try:
         return {"build": cmd_build, "export": cmd_export, "report": cmd_report,
                 "watch": cmd_watch, "serve": cmd_serve, "review": cmd_review, "demo": cmd_demo,
@@ -109,9 +121,10 @@ def cmd_build(args) -> int:
 
     published = None
     if args.published:
-        published = parse_date(args.published)
+        published = parse_date(args.published) if ISO_DATE.fullmatch(args.published.strip()) else None
         if not published:
             raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
+    check_ledger_path(args.db, readonly=False)
     report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
                    quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs,
                    engine=args.engine, scheduler=args.scheduler)
@@ -155,26 +168,50 @@ def cmd_watch(args) -> int:
         time.sleep(args.interval)
 
 
+def listing_size(text: str) -> int:
+    from .settings import load_settings
+
+    most = load_settings()["review"]["max_listed"]
+    if not (text.isdigit() and int(text) <= most):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to {most}")
+    return int(text)
+
+
+def port_number(text: str) -> int:
+    if not (text.isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return int(text)
+
+
 def cmd_serve(args) -> int:
     from .serve import serve
 
-    print(f"claimledger: serving {redacted(args.db)} on http://{args.host}:{args.port}/"
-          f"{' (review on)' if args.allow_review else ' (read-only)'}", file=sys.stderr)
-    serve(args.db, args.host, args.port, args.allow_review, args.token)
+    def announce() -> None:  # once the ledger opened and the port is ours
+        print(f"claimledger: serving {redacted(args.db)} on http://{args.host}:{args.port}/"
+              f"{' (review on)' if args.allow_review else ' (read-only)'}", file=sys.stderr)
+
+    serve(args.db, args.host, args.port, args.allow_review, args.token, announce)
     return 0
 
 
 def cmd_review(args) -> int:
-    from .review import pending
+    from .review import pending, undo_review
     from .store import Ledger
 
+    if args.undo:
+        Ledger(args.db, readonly=True).close()  # a ledger that exists, not a new one
+        with Ledger(args.db) as ledger:
+            r = undo_review(ledger, args.undo)
+        print(printable(f"claimledger: removed review {r.id} ({r.item_kind} {r.item_id} {r.action} by {r.reviewer})"),
+              file=sys.stderr)
+        return 0
     with Ledger(args.db, readonly=True) as ledger:
-        reviewed = list(ledger.rows("SELECT item_kind, item_id, action, field, value, reviewer, reason "
+        reviewed = list(ledger.rows("SELECT id, item_kind, item_id, action, field, value, reviewer, reason "
                                     "FROM reviews ORDER BY created"))
         print(f"reviewed ({len(reviewed)}):")
         for r in reviewed:
             change = f" {r['field']}={r['value']}" if r["field"] else (f" into {r['value']}" if r["value"] else "")
-            print(printable(f"  {r['item_kind']} {r['item_id']} {r['action']}{change} by {r['reviewer']}"
+            print(printable(f"  {r['id']} {r['item_kind']} {r['item_id']} {r['action']}{change} by {r['reviewer']}"
                             + (f" ({r['reason']})" if r["reason"] else "")))
         waiting = pending(ledger, args.pending)
         print(f"pending (first {len(waiting)}):")
@@ -202,11 +239,41 @@ def cmd_regroup(args) -> int:
     return 0
 
 
+def check_ledger_path(db: str, readonly: bool) -> None:
+    """A `--db` that cannot be a ledger file, named plainly before anything is read or written."""
+    from .store_postgres import is_postgres
+
+    if is_postgres(db):
+        return
+    path = Path(db)
+    if path.is_dir():
+        raise LedgerError(f"--db {db} is a folder; give a file in it, such as {path / 'ledger.db'}")
+    if readonly:
+        return
+    folder = path.parent
+    if not path.exists() and not folder.is_dir():
+        raise LedgerError(f"--db {db}: the folder {folder} does not exist; create it first")
+    try:  # what SQLite would report as "unable to open database file"
+        if path.exists():
+            open(path, "r+b").close()
+        else:
+            open(path, "xb").close()
+            path.unlink()
+    except OSError as exc:
+        raise LedgerError(f"--db {db}: the file cannot be {'written' if path.exists() else 'created'} "
+                          f"({exc.strerror or exc})") from exc
+
+
 def write_from_ledger(args, writer) -> int:
     from .store import Ledger
 
+    check_ledger_path(args.db, readonly=True)
     with Ledger(args.db, readonly=True) as ledger:
-        target = nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8", newline="")
+        try:
+            target = nullcontext(sys.stdout) if args.output == "-" else open(args.output, "w", encoding="utf-8",
+                                                                              newline="")
+        except OSError as exc:
+            raise UsageError(f"-o {args.output}: cannot write the file ({exc.strerror or exc})") from exc
         with target as out:
             writer(ledger, args.format, out)
     return 0

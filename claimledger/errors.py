@@ -12,6 +12,7 @@
         ├── UndecodableInput         no text encoding fits the bytes
         ├── MalformedInput           a JSON line or an HTML page that cannot be parsed
         └── NoArticleText            parsed, but no article text was found in it
+    InputWarning                     one input is kept, but part of it was ignored (one line, no exit)
 
 The CLI prints `str(error)` as one line and exits with `error.exit_code`; a skipped input is also
 stored in the ledger's `skipped` table with the same reason.
@@ -79,3 +80,16 @@ class MalformedInput(InputError):
 
 class NoArticleText(InputError):
     code = "CL107"
+
+
+class InputWarning(ClaimledgerError):
+    """One input that is kept but had something ignored (an unparseable `published`): not raised,
+    but yielded beside the article so the build prints it as one line and goes on."""
+
+    code = "CL150"
+    exit_code = 0
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason

@@ -12,7 +12,7 @@ from .errors import UsageError
 from .review import Reviews
 from .store import Ledger
 
-FORMATS = ("json", "jsonl", "csv")
+FORMATS = ("json", "jsonl", "csv", "claims-csv")
 
 # An entity column as its canonical entity (see `link`).
 CANONICAL = "(SELECT canonical_id FROM resolved_entities WHERE id = {0})"
@@ -31,6 +31,9 @@ SECTIONS = {
     "quotes": 'SELECT id, document_id AS document, "start", "end", surface, '
               f"{CANONICAL.format('speaker_entity_id')} AS speaker, speaker_text "
               'FROM quotes ORDER BY document_id, "start"',
+    "claims": 'SELECT id, document_id AS document, "start", "end", surface, '
+              f"{CANONICAL.format('source_entity_id')} AS source, source_text, cue, cue_start, cue_end, kind "
+              'FROM claims ORDER BY document_id, "start", id',
     "citations": f'SELECT document_id AS document, cited, {CANONICAL.format("entity_id")} AS entity, '
                  '"start", "end", surface, kind FROM citations ORDER BY document_id, "start"',
     "groups": "SELECT g.id, g.label, g.category, g.status, g.note, "
@@ -109,8 +112,27 @@ def write_csv(ledger: Ledger, out: IO[str]) -> None:
         writer.writerow([item[c] for c in CSV_COLUMNS])
 
 
+CLAIMS_CSV_COLUMNS = ["kind", "source", "cue", "content", "outlet", "published", "document", "start", "end",
+                      "claim_id"]
+CLAIMS_CSV_QUERY = """
+SELECT c.kind, coalesce(e.name, c.source_text) AS source, c.cue, c.surface AS content, d.outlet, d.published,
+       d.source AS document, c."start", c."end", c.id AS claim_id
+FROM claims c JOIN documents d ON d.id = c.document_id
+LEFT JOIN resolved_entities e ON e.id = c.source_entity_id
+ORDER BY d.source, c."start", c.id
+"""
+
+
+def write_claims_csv(ledger: Ledger, out: IO[str]) -> None:
+    """One row per claim: who says what, by which cue, in which document."""
+    writer = csv.writer(out)
+    writer.writerow(CLAIMS_CSV_COLUMNS)
+    for row in ledger.rows(CLAIMS_CSV_QUERY):
+        writer.writerow([row[c] for c in CLAIMS_CSV_COLUMNS])
+
+
 def export(ledger: Ledger, fmt: str, out: IO[str]) -> None:
-    writers = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv}
+    writers = {"json": write_json, "jsonl": write_jsonl, "csv": write_csv, "claims-csv": write_claims_csv}
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     writers[fmt](ledger, out)

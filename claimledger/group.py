@@ -20,11 +20,12 @@ holds one small row per figure of that story (ids, values, originator), never te
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Optional
+from urllib.parse import urlsplit
 
 from .extract.attribution import names_someone
 from .extract.entities import name_key
@@ -48,18 +49,68 @@ class Member:
     originator: Optional[str]
     originator_name: Optional[str]
     as_of: Optional[str]
-    outlet: str
+    outlet: Optional[str]  # None: not known (no metadata, URL or "Original Source:" line names it)
+    conversion: bool = False  # the same sum in another currency, right after it ("$9.4bn (£4.8bn)")
+
+
+MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitude")
 
 
 def subject_of(counted: Optional[str], category: str, settings: Settings) -> str:
-    """What a figure counts, as one word: people for soldiers, troops, them; else the head noun."""
+    """What a figure counts, as one word: people for soldiers, troops, North Koreans, them (every
+    figure of a toll counts people); what a measure measures ("depth in kilometers": depth), else
+    the measure itself; whose age; else the head noun."""
     people = set(settings["figures"]["people_nouns"]["words"])
-    conflict = set(settings["figures"]["conflict_categories"])
-    words = WORD.findall((counted or "").lower())
+    tolls = set(settings["figures"]["conflict_categories"])
+    if category in tolls or category in settings["figures"]["people_verb_categories"]["categories"]:
+        return settings["group"]["people_subject"] + toll_scope_key(counted, settings)
+    thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
+    words = WORD.findall(thing.lower())
     head = words[-1] if words else ""
-    if head in people or head.rstrip("s") in people or (not head and category in conflict):
+    if category in MEASURES and (not head or unit_factor(head, category, settings) is not None):
+        return category
+    if head in people or head.rstrip("s") in people:
         return settings["group"]["people_subject"]
     return head.rstrip("s") if len(head) > 3 else head
+
+
+def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
+    """The scope written into what a toll counts ("people at the hospital": " at hospital"), as a
+    key: figures of different scopes are different groups."""
+    preps = settings["figures"]["scope_preps"]
+    m = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, preps))})\s+(.+)$", counted or "")
+    if not m:
+        return ""
+    words = WORD.findall(m.group(2).lower())
+    return f" {m.group(1)} {' '.join(words)}" if words else ""
+
+
+def unit_factor(word: str, category: str, settings: Settings) -> Optional[float]:
+    units = settings["figures"]["units"].get(category, {})
+    for w in (word, word.rstrip("s"), word[:-2] if word.endswith("es") else word):
+        if w in units:
+            return float(units[w])
+    return None
+
+
+def scale_of(counted: Optional[str], category: str, settings: Settings) -> float:
+    """The factor to the measure's base unit ("six miles" in kilometres), 1 for anything else."""
+    if category not in settings["figures"]["units"] or not counted:
+        return 1.0
+    unit = counted.split(" in ")[-1].lower().split()
+    return (unit and unit_factor(unit[-1], category, settings)) or 1.0
+
+
+def outlet_of(outlet: Optional[str], url: Optional[str], cited: Optional[str]) -> Optional[str]:
+    """The outlet a document is from: its metadata, else its URL's host, else the site its
+    "Original Source:" line names; None when nothing says (never its file name)."""
+    if outlet and outlet.strip():
+        return outlet.strip()
+    if url and "://" in url:
+        host = urlsplit(url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    return cited or None
 
 
 def interval(m: Member, tolerance: float) -> tuple[float, float]:
@@ -89,28 +140,89 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     """Every figure of the story as a small member row, by group key (story, category, subject,
     increment). A near-copy counts as the document it copies."""
     keyed: dict[tuple, list[Member]] = defaultdict(list)
+    cited = {r["document_id"]: r["cited"] for r in ledger.rows(
+        "SELECT c.document_id, min(c.cited) AS cited FROM citations c JOIN documents d ON d.id = c.document_id "
+        "WHERE d.story = ? AND c.kind = 'original-source' GROUP BY c.document_id", (story,))}
+    reach = settings["group"]["conversion_chars"]
+    last_money: dict[str, tuple[int, Optional[str]]] = {}
     for r in ledger.rows(
-            "SELECT q.id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, q.category, "
+            "SELECT q.id, q.document_id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, "
+            "q.category, q.unit, q.\"start\", q.\"end\", "
             "q.counted, q.increment, q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
-            "d.outlet, d.source, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
+            "d.outlet, d.url, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
             "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id WHERE d.story = ? "
             "ORDER BY q.document_id, q.\"start\"", (story,)):
         named = r["source_text"] and names_someone((None, r["source_text"]))
         origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
-        outlet = r["outlet"] or PurePath(r["source"]).stem
+        origin_name = r["origin_name"] or r["source_text"]
+        if r["origin"] and is_part_of(r["source_text"], r["origin_name"]):
+            # "Ukraine's military intelligence" is that body, not Ukraine
+            origin, origin_name = f"text:{name_key(r['source_text'])}", r["source_text"]
+        outlet = outlet_of(r["outlet"], r["url"], cited.get(r["document_id"]))
+        conversion = False
+        if r["category"] == "money":
+            before = last_money.get(r["document_id"])
+            conversion = bool(before and r["unit"] and before[1] and before[1] != r["unit"]
+                              and r["start"] - before[0] <= reach)
+            last_money[r["document_id"]] = (r["end"], r["unit"])
+        factor = scale_of(r["counted"], r["category"], settings)
+        low = r["low"] * factor if r["low"] is not None else None
+        high = r["high"] * factor if r["high"] is not None else None
         key = (story, r["category"], subject_of(r["counted"], r["category"], settings), bool(r["increment"]))
-        keyed[key].append(Member(r["id"], r["original"], r["low"], r["high"], r["qualifier"],
-                                 origin, r["origin_name"] or r["source_text"], r["as_of"] or r["published"], outlet))
-    return keyed
+        keyed[key].append(Member(r["id"], r["original"], low, high, r["qualifier"],
+                                 origin, origin_name, r["as_of"] or r["published"], outlet, conversion))
+    similarity = settings["link"]["name_similarity"]
+    return {key: one_name_one_originator(members, similarity) for key, members in keyed.items()}
 
 
-def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
+def is_part_of(source_text: Optional[str], entity_name: Optional[str]) -> bool:
+    """Whether the source phrase names a part of the entity ("Ukraine's military intelligence",
+    "the ministry's intelligence directorate") rather than the entity itself."""
+    if not source_text or not entity_name:
+        return False
+    return bool(re.match(rf"(?:the\s+)?{re.escape(entity_name)}['’]s?\s+\w+", source_text, re.IGNORECASE))
+
+
+def one_name_one_originator(members: list[Member], similarity: float) -> list[Member]:
+    """Originators whose names are spellings of one name ("Ilene Wolfe", "Ilene Wolff") are one:
+    each takes the id of the first of its spellings. Groups have few originators, so comparing
+    them pairwise is cheap."""
+    from rapidfuzz import fuzz
+
+    names: dict[str, str] = {}
+    for m in members:
+        if m.originator and m.originator not in names:
+            names[m.originator] = name_key(m.originator_name or "")
+    same: dict[str, str] = {}
+    firsts: list[str] = []
+    for origin, key in names.items():
+        match = next((f for f in firsts if key and names[f] and len(key) >= 6 and
+                      fuzz.ratio(key, names[f]) >= similarity), None)
+        if match is None:
+            firsts.append(origin)
+        same[origin] = match or origin
+    if all(a == b for a, b in same.items()):
+        return members
+    return [dataclasses.replace(m, originator=same[m.originator]) if m.originator else m for m in members]
+
+
+def relayed_by(members: list["Member"]) -> str:
+    outlets = {m.outlet for m in members if m.outlet}
+    unknown = {m.document for m in members if not m.outlet}
+    said = f"relayed by {len(outlets)} outlet(s)"
+    return said + (f" and {len(unknown)} document(s) of unknown outlet" if unknown else "")
+
+
+def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
+           tally: bool = False) -> tuple[str, str]:
     """The group's status and a one-line note saying why. Each originator's figures are reduced to
     their distinct value intervals and months, and intervals are compared by a sweep, so a group's
-    cost grows with its size times its number of originators, not with its size squared."""
+    cost grows with its size times its number of originators, not with its size squared. A sum
+    restated in another currency is not compared; figures that describe one thing (`can_conflict`
+    false: an age, a duration) that differ are evolving at most."""
     by_origin: dict[str, list[Member]] = defaultdict(list)
     for m in members:
-        if m.originator:
+        if m.originator and not m.conversion:
             by_origin[m.originator].append(m)
     if not by_origin:
         return "unattributed", "no figure here is attributed to a source"
@@ -122,18 +234,25 @@ def assess(members: list[Member], tolerance: float) -> tuple[str, str]:
         for b in origins[i + 1:]:
             if any_overlap(spans[a], spans[b]):
                 continue
-            if any(same_time(x, y) for x in months[a] for y in months[b]):
+            if can_conflict and any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
             drift = drift or f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
     if drift:
         return "evolving", drift
+    if tally and len(origins) >= 2:
+        # a toll whose originators agree only because counts so far are floors: it is rising
+        points = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier == "floor")
+        exact = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier != "floor")
+        values = points + exact
+        if points and max(values) > min(values) * (1 + tolerance):
+            return "evolving", f"the count rose from {min(values):,.0f} to {max(values):,.0f} as it was updated"
     if len(origins) >= 2:
         return "corroborated", f"{len(origins)} originators agree within {tolerance:.0%}"
     only = by_origin[origins[0]]
     dated = sorted((m for m in only if m.as_of), key=lambda m: m.as_of)
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
-    return "single-source", f"one originator, {name_of(only)}, relayed by {len({m.outlet for m in only})} outlet(s)"
+    return "single-source", f"one originator, {name_of(only)}, {relayed_by(only)}"
 
 
 def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
@@ -193,6 +312,7 @@ def plan_groups(ledger: Ledger, story: str, settings: Optional[Settings] = None)
     settings = settings or load_settings()
     tolerance = settings["group"]["agreement_tolerance"]
     conflict = set(settings["figures"]["conflict_categories"])
+    no_conflict = set(settings["group"]["no_conflict_categories"])
     keyed = load_members(ledger, settings, story)
     ids = {key: make_id("group", *key) for key in keyed}
     groups = []
@@ -200,7 +320,8 @@ def plan_groups(ledger: Ledger, story: str, settings: Optional[Settings] = None)
         story, category, subject, increment = key
         if category not in conflict and len({m.document for m in members}) < 2:
             continue
-        status, note = assess(members, tolerance)
+        status, note = assess(members, tolerance, category not in no_conflict,
+                              category in settings["figures"]["people_verb_categories"]["categories"])
         related: tuple[str, ...] = ()
         if category == "casualties":
             parts = {c: keyed.get((story, c, subject, increment), []) for c in ("killed", "wounded")}
@@ -214,7 +335,7 @@ def plan_groups(ledger: Ledger, story: str, settings: Optional[Settings] = None)
         groups.append(Group(
             id=ids[key], label=label, category=category, quantities=tuple(m.id for m in members),
             status=status, originators=tuple(sorted({m.originator for m in members if m.originator})),
-            outlets=tuple(sorted({m.outlet for m in members})), related=related, note=note))
+            outlets=tuple(sorted({m.outlet for m in members if m.outlet})), related=related, note=note))
     return groups
 
 

@@ -45,7 +45,7 @@ def dirty_blocks(ledger: Ledger, entity_ids: set[str]) -> set[tuple[str, str]]:
                 spelled.add((r["type"], r["initials"]))
     for type_, letters in spelled:
         blocks.update((r[0], r[1]) for r in ledger.rows(
-            "SELECT type, block FROM entities WHERE type = ? AND name = ?", (type_, letters)))
+            "SELECT type, block FROM entities WHERE type = ? AND replace(name, '.', '') = ?", (type_, letters)))
     return blocks
 
 
@@ -128,7 +128,9 @@ def _full_name_of_surname(entity: dict, members: list[dict], canonical: dict[str
 
 def _acronyms(ledger: Ledger, members: list[dict]) -> Iterator[tuple[str, str]]:
     for e in members:
-        name = e["name"]
+        # "U.S." and "US" share one id, and either spelling may be the one stored first: compare the
+        # letters, so that the link does not depend on which document came first
+        name = e["name"].replace(".", "")
         if name.isupper() and 2 <= len(name) <= 8:
             spelled = [r[0] for r in ledger.rows("SELECT id FROM entities WHERE type = ? AND initials = ? LIMIT 2",
                                                  (e["type"], name))]

@@ -35,6 +35,7 @@ class Article:
     url: Optional[str] = None
     outlet: Optional[str] = None
     published: Optional[str] = None
+    origin: Optional[str] = None  # where it was read ("file.jsonl:7"), when that is not `source`
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,24 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One attribution relation: who (source) says, by which cue, what (the content, this span).
+    `kind` is "direct" for a quote, "indirect" for reported speech or an "according to" clause."""
+
+    id: str
+    document: str
+    start: int
+    end: int
+    surface: str
+    source: Optional[str]  # entity id
+    source_text: Optional[str]
+    cue: Optional[str]
+    cue_start: Optional[int]
+    cue_end: Optional[int]
+    kind: str
+
+
+@dataclass(frozen=True)
 class Citation:
     id: str
     document: str
@@ -149,6 +168,7 @@ class DocumentRecords:
     bands: tuple[int, ...] = ()  # its LSH buckets: near-copies share one
     story_keys: tuple[str, ...] = ()  # pairs of its main entities: documents of one story share one
     dropped: tuple[str, ...] = field(default=())
+    claims: tuple[Claim, ...] = ()
 
 
 R = TypeVar("R")
@@ -175,5 +195,5 @@ def keep_exact_spans(text: str, items: Iterable[R], dropped: list[str]) -> tuple
     return tuple(kept)
 
 
-__all__ = ["Article", "Document", "Entity", "Mention", "Quantity", "Quote", "Citation", "Group",
+__all__ = ["Article", "Document", "Entity", "Mention", "Quantity", "Quote", "Claim", "Citation", "Group",
            "Skipped", "DocumentRecords", "make_id", "sha256_of", "keep_exact_spans"]

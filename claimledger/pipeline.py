@@ -12,14 +12,16 @@ import sys
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .annotate import annotate, load_nlp
 from .clean import clean_article
-from .errors import InputError, UsageError
-from .extract.attribution import MentionIndex
+from .errors import InputError, InputWarning, UsageError
+from .extract.attribution import MentionIndex, reported_relations
 from .extract.citations import extract_citations
+from .extract.claims import extract_claims
 from .extract.entities import extract_entities
 from .extract.figures import extract_figures
 from .extract.quotes import extract_quotes
@@ -31,6 +33,7 @@ from .ingest import Overrides, expand_paths, read_expanded
 from .models import Article, Document, DocumentRecords, Skipped, keep_exact_spans, make_id
 from .settings import Settings, load_settings
 from .store import Ledger
+from .store_postgres import is_postgres
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +49,10 @@ def analyse(document: Document, doc, settings: Optional[Settings] = None) -> Doc
     entities, mentions = extract_entities(doc, document.id, settings)
     index = MentionIndex(mentions, entities)
     quotes = extract_quotes(doc, document.id, index, settings)
-    quantities = extract_figures(doc, document.id, index, document.published, settings, quotes)
+    relations = reported_relations(doc, index, settings)
+    quantities = extract_figures(doc, document.id, index, document.published, settings, quotes, relations)
     citations = extract_citations(doc, document.id, index, settings, document.outlet)
+    claims = extract_claims(doc, document.id, index, quotes, relations)
     dropped: list[str] = []
     text = document.text
     mentions = keep_exact_spans(text, mentions, dropped)
@@ -62,6 +67,7 @@ def analyse(document: Document, doc, settings: Optional[Settings] = None) -> Doc
         minhash=signature,
         bands=minhash_bands(signature, settings),
         story_keys=story_keys((m.entity for m in mentions), settings),
+        claims=keep_exact_spans(text, claims, dropped),
         dropped=tuple(dropped),
     )
 
@@ -73,8 +79,13 @@ def process_article(article: Article, nlp=None, settings: Optional[Settings] = N
     return analyse(document, (nlp or load_nlp())(document.text), settings)
 
 
-def skipped_from(error: InputError) -> Skipped:
-    return Skipped(make_id(error.source, error.reason), error.source, error.reason, error.code)
+def skipped_from(error: InputError, article: Optional[Article] = None) -> Skipped:
+    """The skip for one input: named by where it was read (a JSON line's file and line number, its URL
+    in the reason), so that two bad lines never collapse into one row."""
+    source, reason = error.source, error.reason
+    if article is not None and article.origin and article.origin != source:
+        source, reason = article.origin, f"{reason} ({error.source})"
+    return Skipped(make_id(source, reason), source, reason, error.code)
 
 
 @dataclass
@@ -139,9 +150,13 @@ class Progress:
 
 
 def _new_articles(items: Iterable, ledger: Ledger, report: BuildReport, on_skip: Callable[[Skipped], None],
-                  tick: Callable[[], None]) -> Iterator[tuple[Article, str]]:
+                  tick: Callable[[], None], warn: Callable[[str], None] = lambda line: None
+                  ) -> Iterator[tuple[Article, str]]:
     """Each readable input not yet in the ledger, with its input key; unreadable ones are reported."""
     for item in items:
+        if isinstance(item, InputWarning):
+            warn(f"warning {item.source}: {item.reason}")
+            continue
         if isinstance(item, InputError):
             on_skip(skipped_from(item))
             tick()
@@ -157,11 +172,14 @@ def _new_articles(items: Iterable, ledger: Ledger, report: BuildReport, on_skip:
 Result = Union[DocumentRecords, Skipped]
 
 
-def failed(source: str, exc: Exception) -> Skipped:
+def failed(source: str, exc: Exception, article: Optional[Article] = None) -> Skipped:
     """One document's extraction failed: it is skipped with the reason, and the batch goes on."""
     log.debug("extraction failed for %s\n%s", source, traceback.format_exc())
+    message = str(exc).splitlines()[0][:200] if str(exc).strip() else ""
+    if article is not None and article.origin and article.origin != source:
+        source, message = article.origin, f"{message} ({source})"
     return Skipped(make_id(source, "internal", type(exc).__name__), source,
-                   f"extraction failed ({type(exc).__name__}: {exc}); please report this input", "CL900")
+                   f"extraction failed ({type(exc).__name__}: {message}); please report this input", "CL900")
 
 
 def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settings,
@@ -175,13 +193,16 @@ def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settin
             try:
                 document = clean_article(article, settings)
             except InputError as exc:
-                yield "", (None, key, skipped_from(exc))
+                yield "", (None, key, skipped_from(exc, article), article)
+                continue
+            except Exception as exc:  # noqa: BLE001 - one input's failure must not stop the batch
+                yield "", (None, key, failed(article.source, exc, article), article)
                 continue
             finally:
                 report.add("clean", time.perf_counter() - started)
-            yield document.text, (document, key, None)
+            yield document.text, (document, key, None, article)
 
-    for spacy_doc, (document, key, skipped) in timed(annotate(cleaned(), nlp), "annotate", report):
+    for spacy_doc, (document, key, skipped, article) in timed(annotate(cleaned(), nlp), "annotate", report):
         if skipped is not None:
             yield key, skipped
             continue
@@ -189,7 +210,7 @@ def analysed_here(articles: Iterator[tuple[Article, str]], nlp, settings: Settin
         try:
             records = analyse(document, spacy_doc, settings)
         except Exception as exc:  # noqa: BLE001 - one document's failure must not stop the batch
-            records = failed(document.source, exc)
+            records = failed(document.source, exc, article)
         report.add("extract", time.perf_counter() - started)
         yield key, records
 
@@ -200,9 +221,9 @@ def work(task: tuple[Article, str]) -> tuple[str, Result]:
     try:
         return key, process_article(article)
     except InputError as exc:
-        return key, skipped_from(exc)
+        return key, skipped_from(exc, article)
     except Exception as exc:  # noqa: BLE001
-        return key, failed(article.source, exc)
+        return key, failed(article.source, exc, article)
 
 
 def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iterator[tuple[str, Result]]:
@@ -211,7 +232,8 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
     import multiprocessing
 
     window = jobs * load_settings()["limits"]["nlp_batch_size"]
-    with multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp) as pool:
+    pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp)
+    try:
         running = None
         while True:
             batch = list(islice(articles, window))
@@ -219,8 +241,14 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
             if running is not None:
                 yield from running.get()
             if ahead is None:
-                return
+                break
             running = ahead
+    except BaseException:  # the build stopped early (an error, ^C, the generator closed): stop them now
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()  # every task is done: let the workers exit, and wait for them to
+    pool.join()
 
 
 def auto_jobs(inputs: int, settings: Settings) -> int:
@@ -246,7 +274,9 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
     if jobs is None:
         jobs = auto_jobs(total, settings)
     if jobs <= 1 and engine == "local":
+        loading = time.perf_counter()
         load_nlp()  # a missing model fails here, before anything is written
+        report.add("load model", time.perf_counter() - loading)
     if show_progress is None:
         show_progress = not quiet and sys.stderr.isatty()
     progress = Progress(total, show_progress)
@@ -257,6 +287,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         done += 1
         progress.update(done)
 
+    new_file = None if is_postgres(db) or Path(db).exists() else Path(db)
     with Ledger(db) as ledger:
         run_id = ledger.start_run(arguments or paths)
 
@@ -269,7 +300,8 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
 
         fetcher = Fetcher(ledger) if any(is_url(p) for p in paths) else None
         items = read_expanded(expanded, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
-        articles = timed(_new_articles(items, ledger, report, on_skip, tick), "ingest", report)
+        warn = (lambda line: (progress.close(), echo(line))) if not quiet else (lambda line: None)
+        articles = timed(_new_articles(items, ledger, report, on_skip, tick, warn), "ingest", report)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
         elif jobs > 1:
@@ -293,12 +325,16 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
             report.add("group", time.perf_counter() - started_cross)
             status = "done"
         finally:
+            getattr(results, "close", lambda: None)()  # worker processes end with the build, however it ends
             progress.close()
             report.seconds = time.monotonic() - started
             nested = report.stages.get("clean", 0.0) + report.stages.get("ingest", 0.0)
             if "annotate" in report.stages:  # spaCy pulls cleaned texts (and inputs) while it runs
                 report.stages["annotate"] = max(0.0, report.stages["annotate"] - nested)
             ledger.finish_run(run_id, report.stored, len(report.skipped), status)
+    if new_file is not None and not report.stored:  # no empty ledger left behind; the reasons were printed
+        for leftover in (new_file, *(new_file.with_name(new_file.name + end) for end in ("-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
     return report
 
 

@@ -28,7 +28,7 @@ from .extract.blocking import name_block, name_initials
 from .models import DocumentRecords, Group, Skipped, make_id
 from .settings import load_settings
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -115,8 +115,8 @@ CREATE VIEW IF NOT EXISTS citation_graph AS
     FROM quotes q LEFT JOIN resolved_entities e ON e.id = q.speaker_entity_id
     WHERE q.speaker_entity_id IS NOT NULL OR q.speaker_text IS NOT NULL;
 {V2}
-CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content='documents');
-CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content='quotes');
+CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content="documents");
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content="quotes");
 """
 
 V2 = """
@@ -125,14 +125,36 @@ CREATE TABLE IF NOT EXISTS minhash_bands (
     band INTEGER NOT NULL, bucket INTEGER NOT NULL, document_id TEXT NOT NULL REFERENCES documents(id),
     PRIMARY KEY (band, bucket, document_id));
 CREATE TABLE IF NOT EXISTS pending (kind TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (kind, item));
-CREATE INDEX IF NOT EXISTS documents_story ON documents(story);
+{STORY_TABLES}CREATE INDEX IF NOT EXISTS documents_story ON documents(story);
 CREATE INDEX IF NOT EXISTS entities_block ON entities(type, block);
 CREATE INDEX IF NOT EXISTS entities_initials ON entities(type, initials);
 CREATE INDEX IF NOT EXISTS entities_name ON entities(type, name);
 CREATE INDEX IF NOT EXISTS entities_link ON entities(link_to);
 CREATE INDEX IF NOT EXISTS groups_story ON groups(story);
 """
-SCHEMA = SCHEMA.replace("{V2}", V2)
+V3 = """
+CREATE TABLE IF NOT EXISTS claims (
+    id TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id),
+    "start" INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+    source_entity_id TEXT REFERENCES entities(id), source_text TEXT, cue TEXT, cue_start INTEGER,
+    cue_end INTEGER, kind TEXT NOT NULL, claim_key TEXT);
+CREATE INDEX IF NOT EXISTS claims_document ON claims(document_id);
+CREATE INDEX IF NOT EXISTS claims_source ON claims(source_entity_id);
+CREATE INDEX IF NOT EXISTS claims_key ON claims(claim_key);
+CREATE TABLE IF NOT EXISTS claim_buckets (
+    bucket INTEGER NOT NULL, claim_id TEXT NOT NULL REFERENCES claims(id), PRIMARY KEY (bucket, claim_id));
+CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(surface, source_text, content="claims");
+"""
+# Stories by content (`_file_in_story`): document frequencies of words (the row '' holds the number
+# of documents) and each story's centroid.
+STORY_TABLES = """
+CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_centroids (
+    story TEXT NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (story, term));
+CREATE INDEX IF NOT EXISTS story_centroids_term ON story_centroids(term);
+"""
+V2 = V2.replace("{STORY_TABLES}", STORY_TABLES)
+SCHEMA = SCHEMA.replace("{V2}", V2 + V3)
 
 # The tables of cross-source groups, those that refer to `groups` first.
 GROUP_TABLES = ("group_relations", "group_outlets", "group_originators", "group_members", "groups")
@@ -142,7 +164,7 @@ V2_COLUMNS = (("documents", "story TEXT"), ("documents", "copy_of TEXT REFERENCE
               ("entities", "block TEXT"), ("entities", "initials TEXT"),
               ("entities", "link_to TEXT REFERENCES entities(id)"), ("groups", "story TEXT"))
 
-TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "citations",
+TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes", "claims", "citations",
           "groups", "group_members", "group_originators", "group_outlets", "group_relations", "near_copies",
           "skipped", "runs", "reviews", "entity_counts", "fetches", "story_keys", "minhash_bands", "pending")
 
@@ -206,11 +228,17 @@ class Ledger:
             if version > SCHEMA_VERSION:
                 raise LedgerError(f"{self.name} was written by a newer claimledger (schema {version}); "
                                   "upgrade claimledger")
-            if version < SCHEMA_VERSION:
+            if not readonly and "story_df" not in tables and version >= 2:
+                self._add_story_tables()
+            if version == 2 and not readonly:
+                self._upgrade_to_claims()
+            elif version < SCHEMA_VERSION:
                 if readonly or self.postgres:
                     raise LedgerError(f"{self.name} has an older schema ({version}); run `claimledger build` "
                                       "on it once to upgrade it")
                 self._upgrade(version)
+            if not readonly and not self.postgres:
+                self._fts_for_datasette()
             return
         if readonly:
             raise LedgerError(f"{self.name} is empty, not a ledger; build one with `claimledger build`")
@@ -219,6 +247,21 @@ class Ledger:
             return
         self.conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR REPLACE INTO meta "
                                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+
+    def _fts_for_datasette(self) -> None:
+        """Full-text tables made with content='table' (older ledgers) made again with
+        content="table", the spelling Datasette detects, and rebuilt from their table."""
+        import re
+
+        old = [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%content=''%'")]
+        if not old:
+            return
+        with self.transaction():
+            for name, sql in old:
+                self.conn.execute(f'DROP TABLE "{name}"')
+                self.conn.execute(re.sub(r"content='(\w+)'", r'content="\1"', sql))
+                self.conn.execute(f"INSERT INTO \"{name}\"(\"{name}\") VALUES ('rebuild')")
 
     def _create_postgres(self) -> None:
         """The schema, created once even when several builds start on an empty database at once."""
@@ -229,13 +272,32 @@ class Ledger:
                 self.conn.execute(statement)
             self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
+    def _add_story_tables(self) -> None:
+        """The tables of stories by content, for a ledger made before them; its documents keep the
+        stories they were filed in until `refile`."""
+        with self.transaction():
+            statements = store_postgres.schema(STORY_TABLES) if self.postgres else STORY_TABLES.split(";")
+            for statement in statements:
+                if statement.strip() and "tsv" not in statement:
+                    self.conn.execute(statement)
+
+    def _upgrade_to_claims(self) -> None:
+        """Schema 2 to 3: the claims table. Documents stored before it have no claims until they
+        are built again."""
+        with self.transaction():
+            statements = store_postgres.schema(V3) if self.postgres else V3.split(";")
+            for statement in statements:
+                if statement.strip():
+                    self.conn.execute(statement)
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
+
     def _upgrade(self, version: int) -> None:
         """Brings a schema-1 ledger to schema 2 in one transaction: the new columns and tables, then
         every document filed anew (`refile`)."""
         with self.transaction():
             for table, column in V2_COLUMNS:
                 self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-            for statement in V2.split(";"):
+            for statement in (V2 + V3).split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
             for row in list(self.conn.execute("SELECT id, name FROM entities")):
@@ -255,18 +317,22 @@ class Ledger:
         near-copies, stories and groups emptied first, everything marked pending."""
         from .extract.blocking import minhash_bands, story_keys
 
-        for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands"):
+        for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands", "story_df", "story_centroids"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
         count = 0
-        for row in list(self.conn.execute("SELECT id, minhash FROM documents ORDER BY rowid")):
+        for row in list(self.conn.execute("SELECT id, minhash, text FROM documents ORDER BY rowid")):
             mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
                                                           (row["id"],))]
             signature = bytes(row["minhash"] or b"")
             self._file_near_copy(row["id"], signature, minhash_bands(signature, self.settings))
-            self._file_in_story(row["id"], story_keys(mentioned, self.settings))
+            self._file_in_story(row["id"], story_keys(mentioned, self.settings), row["text"])
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
             count += 1
+        self.conn.execute("DELETE FROM claim_buckets")
+        for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d ON d.id = c.document_id '
+                                          'ORDER BY d.rowid, c."start", c.id')):
+            self._file_claim(row[0], row[1])
         self.conn.execute("DELETE FROM pending WHERE kind = 'story'")
         self._recount_all()
         self.conn.execute("DELETE FROM pending WHERE kind = 'uncounted'")
@@ -323,7 +389,7 @@ class Ledger:
                 self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
                                   (cur.lastrowid, doc.title or "", doc.text))
             self._file_near_copy(doc.id, records.minhash, records.bands)
-            self._file_in_story(doc.id, records.story_keys)
+            self._file_in_story(doc.id, records.story_keys, doc.text)
             self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
                                   [("document", doc.id), ("uncounted", doc.id)])
             for e in records.entities:
@@ -347,9 +413,41 @@ class Ledger:
                 if cur.rowcount and not self.postgres:
                     self.conn.execute("INSERT INTO quotes_fts (rowid, surface, speaker_text) VALUES (?, ?, ?)",
                                       (cur.lastrowid, q.surface, q.speaker_text or ""))
+            for c in records.claims:
+                cur = self.conn.execute("INSERT OR IGNORE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                                        (c.id, c.document, c.start, c.end, c.surface, c.source, c.source_text,
+                                         c.cue, c.cue_start, c.cue_end, c.kind, None))
+                if cur.rowcount:
+                    self._file_claim(c.id, c.surface)
+                if cur.rowcount and not self.postgres:
+                    self.conn.execute("INSERT INTO claims_fts (rowid, surface, source_text) VALUES (?, ?, ?)",
+                                      (cur.lastrowid, c.surface, c.source_text or ""))
             self.conn.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?,?,?,?,?)",
                                   [(c.id, c.document, c.cited, c.entity, c.start, c.end, c.surface, c.kind)
                                    for c in records.citations])
+
+    def _file_claim(self, claim_id: str, content: str) -> None:
+        """Sets the claim's `claim_key`, the claim it repeats: of the earlier claims sharing a bucket
+        with its content (`extract.claims.claim_buckets`), the one whose words it overlaps most, from
+        `[relay] min_jaccard` on; else itself, and it goes in the buckets. Only such first claims are there,
+        so buckets stay small however many outlets relay one statement. Who says it is compared
+        when reading (by canonical entity, which linking may still change)."""
+        from .extract.claims import claim_buckets, claim_terms, terms_jaccard
+
+        terms = claim_terms(content, self.settings)
+        buckets = claim_buckets(terms, self.settings)
+        best = None
+        for chunk in chunks(list(buckets)):
+            for r in self.conn.execute("SELECT c.id, c.surface FROM claim_buckets b JOIN claims c ON c.id = b.claim_id "
+                                       f"WHERE b.bucket IN ({marks(chunk)})", chunk):
+                if r[0] != claim_id:
+                    best = max(best or (0.0, ""), (terms_jaccard(terms, claim_terms(r[1], self.settings)), r[0]))
+        key = claim_id
+        if best is not None and best[0] >= self.settings["relay"]["min_jaccard"]:
+            key = best[1]
+        else:
+            self.conn.executemany("INSERT OR IGNORE INTO claim_buckets VALUES (?, ?)", [(b, claim_id) for b in buckets])
+        self.conn.execute("UPDATE claims SET claim_key = ? WHERE id = ?", (key, claim_id))
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
         with self.transaction():
@@ -383,27 +481,67 @@ class Ledger:
         self.conn.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?, ?, ?)",
                               [(band, bucket, document_id) for band, bucket in enumerate(bands)])
 
-    def _file_in_story(self, document_id: str, keys: tuple[str, ...]) -> None:
-        """Puts the document in the story of the earlier documents that share one of its keys; when
-        it joins several stories they become one, named by their first document. Merged stories
-        are marked pending, for their groups to be redone."""
-        stories = set()
-        for key in keys:
-            row = self.conn.execute("SELECT d.story FROM story_keys k JOIN documents d ON d.id = k.document_id "
-                                    "WHERE k.key = ?", (key,)).fetchone()
-            if row is not None and row[0] is not None:
-                stories.add(row[0])
+    def _file_in_story(self, document_id: str, keys: tuple[str, ...], text: str = "") -> None:
+        """Puts the document in the story whose centroid its words are most like (`[group]
+        story_similarity`), found through the index of centroid words; stories it is very like
+        (`story_merge_similarity`) become one, named by their first document, and are marked pending
+        for their groups to be redone. Like nothing, it starts a story. Its entity keys are kept in
+        `story_keys`."""
+        from .extract.blocking import story_terms, story_vector
+
+        table = self.settings["group"]
+        terms = story_terms(text, self.settings)
+        self.conn.execute("INSERT INTO story_df VALUES ('', 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1")
+        self.conn.executemany("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1",
+                              [(t,) for t in sorted(terms)])
+        df: dict[str, int] = {}
+        for chunk in chunks(sorted(terms) + [""]):
+            df.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT term, n FROM story_df WHERE term IN ({marks(chunk)})", tuple(chunk)))
+        vector = story_vector(terms, df, df.get("", 1), self.settings)
+        dots: dict[str, float] = {}
+        for chunk in chunks(sorted(vector)):
+            for r in self.conn.execute(f"SELECT story, term, weight FROM story_centroids WHERE term IN ({marks(chunk)})",
+                                       tuple(chunk)):
+                dots[r[0]] = dots.get(r[0], 0.0) + r[2] * vector[r[1]]
+        similar: dict[str, float] = {}
+        for chunk in chunks(sorted(dots)):
+            for r in self.conn.execute(f"SELECT story, sum(weight * weight) FROM story_centroids WHERE story IN "
+                                       f"({marks(chunk)}) GROUP BY story", tuple(chunk)):
+                similarity = dots[r[0]] / (r[1] ** 0.5 or 1.0)
+                if similarity >= table["story_similarity"]:
+                    similar[r[0]] = similarity
         story = document_id
-        if stories:
-            story = min(stories, key=lambda s: self.conn.execute(
+        if similar:
+            best = max(similar, key=lambda s: (similar[s], s))
+            joined = {best} | {s for s, v in similar.items() if v >= table["story_merge_similarity"]}
+            story = min(joined, key=lambda s: self.conn.execute(
                 "SELECT rowid FROM documents WHERE id = ?", (s,)).fetchone()[0])
-            for merged in stories - {story}:
+            for merged in joined - {story}:
                 self.conn.execute("UPDATE documents SET story = ? WHERE story = ?", (story, merged))
                 self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (merged,))
-            if len(stories) > 1:
+                self._add_to_centroid(story, {r[0]: r[1] for r in self.conn.execute(
+                    "SELECT term, weight FROM story_centroids WHERE story = ?", (merged,))})
+                self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (merged,))
+            if len(joined) > 1:
                 self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (story,))
+        self._add_to_centroid(story, vector)
         self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
         self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+
+    def _add_to_centroid(self, story: str, vector: dict[str, float]) -> None:
+        """Adds a vector to a story's centroid and keeps its `story_centroid_terms` heaviest words."""
+        if not vector:
+            return
+        self.conn.executemany("INSERT INTO story_centroids VALUES (?, ?, ?) ON CONFLICT (story, term) "
+                              "DO UPDATE SET weight = story_centroids.weight + excluded.weight",
+                              [(story, t, v) for t, v in sorted(vector.items())])
+        keep = self.settings["group"]["story_centroid_terms"]
+        rows = self.conn.execute("SELECT term, weight FROM story_centroids WHERE story = ?", (story,)).fetchall()
+        if len(rows) > keep:
+            dropped = sorted(rows, key=lambda r: (-r[1], r[0]))[keep:]
+            self.conn.executemany("DELETE FROM story_centroids WHERE story = ? AND term = ?",
+                                  [(story, r[0]) for r in dropped])
 
     @property
     def settings(self):
@@ -539,19 +677,23 @@ class Ledger:
             return self.conn.stream(sql, params)
         return iter(self.conn.execute(sql, params))
 
-    def search(self, kind: str, words: list[str], limit: int, offset: int = 0) -> tuple[int, list[dict]]:
-        """(number of hits, one page of hits) for documents or quotes containing all the words; each
-        hit has a `snippet` with \\x02...\\x03 around the matches. No query syntax is obeyed."""
-        if kind not in ("documents", "quotes"):
+    def search(self, kind: str, words: list[str], limit: int, offset: int = 0,
+               phrases: tuple[str, ...] = ()) -> tuple[int, list[dict]]:
+        """(number of hits, one page of hits) for documents, quotes or claims containing all the words, or
+        any of the `phrases` (other spellings of a name); each hit has a `snippet` with
+        \\x02...\\x03 around the matches. No query syntax is obeyed."""
+        if kind not in ("documents", "quotes", "claims"):
             raise ValueError(kind)
         if not words:
             return 0, []
         if self.postgres:
-            count_sql, page_sql = store_postgres.search_sql(kind)
+            count_sql, page_sql = store_postgres.search_sql(kind, len(phrases))
             text = " ".join(words)
-            total = self.conn.execute(count_sql, (text,)).fetchone()[0]
-            return total, [dict(r) for r in self.conn.execute(page_sql, (text, limit, offset))]
+            total = self.conn.execute(count_sql, (text, *phrases)).fetchone()[0]
+            return total, [dict(r) for r in self.conn.execute(page_sql, (text, *phrases, limit, offset))]
         query = " ".join('"' + w.replace('"', '""') + '"' for w in words)
+        if phrases:
+            query = " OR ".join([f"({query})", *('"' + p.replace('"', '""') + '"' for p in phrases)])
         if kind == "documents":
             total = self.conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?",
                                       (query,)).fetchone()[0]
@@ -559,6 +701,14 @@ class Ledger:
                 "SELECT d.id, d.source, d.title, snippet(documents_fts, 1, char(2), char(3), '…', 16) AS snippet "
                 "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ? "
                 "ORDER BY rank LIMIT ? OFFSET ?", (query, limit, offset))
+        elif kind == "claims":
+            total = self.conn.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH ?",
+                                      (query,)).fetchone()[0]
+            page = self.rows(
+                "SELECT c.id, c.document_id AS document, c.source_text AS source, c.cue, c.kind, "
+                "snippet(claims_fts, 0, char(2), char(3), '…', 16) AS snippet FROM claims_fts "
+                "JOIN claims c ON c.rowid = claims_fts.rowid WHERE claims_fts MATCH ? ORDER BY rank "
+                "LIMIT ? OFFSET ?", (query, limit, offset))
         else:
             total = self.conn.execute("SELECT count(*) FROM quotes_fts WHERE quotes_fts MATCH ?",
                                       (query,)).fetchone()[0]

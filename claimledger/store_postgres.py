@@ -28,6 +28,7 @@ REPLACE_TARGETS = {
 FTS_COLUMNS = {
     "documents": "to_tsvector('english', coalesce(title, '') || ' ' || text)",
     "quotes": "to_tsvector('english', surface || ' ' || coalesce(speaker_text, ''))",
+    "claims": "to_tsvector('english', surface || ' ' || coalesce(source_text, ''))",
 }
 
 
@@ -166,17 +167,23 @@ def table_names(conn: Connection) -> set[str]:
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
 
 
-def search_sql(kind: str) -> tuple[str, str]:
-    """(count, page) statements for full-text search of documents or quotes, each taking the
-    user's words once (plain words, no query syntax), hits marked with \\x02...\\x03 as in
-    SQLite's snippets."""
+def search_sql(kind: str, phrases: int = 0) -> tuple[str, str]:
+    """(count, page) statements for full-text search of documents, quotes or claims, each taking the
+    user's words once (plain words, no query syntax), then `phrases` phrases any of which also
+    matches, hits marked with \\x02...\\x03 as in SQLite's snippets."""
     marks = "'StartSel=\u0002, StopSel=\u0003, MaxFragments=1, MaxWords=16, MinWords=8'"
-    words = "WITH w AS (SELECT plainto_tsquery('english', ?) AS query) "
+    either = " || phraseto_tsquery('english', ?)" * phrases
+    words = f"WITH w AS (SELECT plainto_tsquery('english', ?){either} AS query) "
     if kind == "documents":
         return (words + "SELECT count(*) FROM documents d, w WHERE d.tsv @@ w.query",
                 words + "SELECT d.id, d.source, d.title, ts_headline('english', d.text, w.query, "
                 f"{marks}) AS snippet FROM documents d, w WHERE d.tsv @@ w.query "
                 "ORDER BY ts_rank(d.tsv, w.query) DESC, d.id LIMIT ? OFFSET ?")
+    if kind == "claims":
+        return (words + "SELECT count(*) FROM claims c, w WHERE c.tsv @@ w.query",
+                words + "SELECT c.id, c.document_id AS document, c.source_text AS source, c.cue, c.kind, "
+                f"ts_headline('english', c.surface, w.query, {marks}) AS snippet FROM claims c, w "
+                "WHERE c.tsv @@ w.query ORDER BY ts_rank(c.tsv, w.query) DESC, c.id LIMIT ? OFFSET ?")
     return (words + "SELECT count(*) FROM quotes q, w WHERE q.tsv @@ w.query",
             words + "SELECT q.id, q.document_id AS document, q.speaker_text AS speaker, "
             f"ts_headline('english', q.surface, w.query, {marks}) AS snippet FROM quotes q, w "

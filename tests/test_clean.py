@@ -78,3 +78,50 @@ def test_seed_pages_clean_as_the_reference_says():
             assert s.lower() not in folded, s
         for s in g.get("once", []):
             assert folded.count(s.lower()) == 1, s
+
+
+def _fixpoint_fragments(paragraphs, dropped, max_words):
+    """The rule as first written: mark fragments beside dropped lines until nothing changes."""
+    from claimledger.clean import is_fragment
+
+    dropped = list(dropped)
+    changed = True
+    while changed:
+        changed = False
+        for i, para in enumerate(paragraphs):
+            if not dropped[i] and is_fragment(para, max_words) and (
+                    (i and dropped[i - 1]) or (i + 1 < len(paragraphs) and dropped[i + 1])):
+                dropped[i] = changed = True
+    return dropped
+
+
+def test_fragments_beside_furniture_are_dropped_as_the_fixpoint_rule_says():
+    import random
+
+    from claimledger.clean import drop_fragments_beside_furniture
+
+    rng = random.Random(12)
+    kinds = ["Read more", "A whole sentence of article text ends here.", "Short crumb", "Another line of prose."]
+    for _ in range(300):
+        paragraphs = [rng.choice(kinds) for _ in range(rng.randint(1, 12))]
+        dropped = [rng.random() < 0.2 for _ in paragraphs]
+        expected = _fixpoint_fragments(paragraphs, dropped, 4)
+        drop_fragments_beside_furniture(paragraphs, dropped, 4)
+        assert dropped == expected, paragraphs
+
+
+def test_a_long_run_of_fragments_after_furniture_goes_in_one_pass(settings):
+    from claimledger.clean import remove_furniture
+
+    paragraphs = ["Advertisement"] + [f"Menu item {i}" for i in range(8000)] + \
+                 ["The council said the bridge would reopen once the repairs had been checked."]
+    assert remove_furniture(paragraphs, settings) == paragraphs[-1:]
+
+
+def test_clean_text_over_the_limit_is_skipped_as_oversized(settings):
+    from claimledger.errors import OversizedInput
+
+    limit = settings["limits"]["max_article_chars"]
+    body = "\n".join(f"Bridge {i} is shut." for i in range(limit // 18 + 2))
+    with pytest.raises(OversizedInput, match="limit"):
+        clean_article(Article("long.txt", "0", "text", body))

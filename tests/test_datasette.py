@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from .test_web_browser import free_port
+from .test_serve import free_port
 
 
 def test_datasette_serves_the_ledger(example_ledger):
@@ -30,9 +30,45 @@ def test_datasette_serves_the_ledger(example_ledger):
                     raise
                 time.sleep(0.3)
         assert rows and {"surface", "low", "category", "document_id"} <= rows[0].keys()
-        fts = json.load(urllib.request.urlopen(
-            f"http://127.0.0.1:{port}/{example_ledger.stem}/documents.json?_search=asylum&_shape=array", timeout=5))
-        assert fts
+        base = f"http://127.0.0.1:{port}/{example_ledger.stem}"
+
+        def search(table: str, words: str) -> list[dict]:
+            return json.load(urllib.request.urlopen(f"{base}/{table}.json?_search={words}&_shape=array", timeout=5))
+
+        everything = json.load(urllib.request.urlopen(f"{base}/documents.json?_shape=array&_size=max", timeout=5))
+        asylum = search("documents", "asylum")
+        assert asylum and all("asylum" in d["text"].lower() for d in asylum)
+        assert len(asylum) < len(everything)  # the full-text index was used, not ignored
+        assert search("documents", "zzqxnothing") == [] and search("quotes", "zzqxnothing") == []
+        soldiers = search("quotes", "soldiers")
+        assert soldiers and all("soldier" in (q["surface"] + (q["speaker_text"] or "")).lower() for q in soldiers)
     finally:
         proc.terminate()
         proc.wait()
+
+
+def test_an_older_ledgers_full_text_tables_are_made_detectable_when_it_is_next_written(tmp_path):
+    import sqlite3
+
+    from claimledger.pipeline import build
+    from claimledger.store import Ledger
+
+    from .conftest import EXAMPLES
+
+    utils = pytest.importorskip("datasette.utils", reason="datasette is not installed (pip install -e '.[test]')")
+    db = tmp_path / "old.db"
+    build([str(EXAMPLES)], str(db), quiet=True)
+    with sqlite3.connect(db) as conn:  # as ledgers were made before: content='documents', which Datasette misses
+        for name, columns, table in (("documents_fts", "title, text", "documents"),
+                                     ("quotes_fts", "surface, speaker_text", "quotes")):
+            conn.execute(f"DROP TABLE {name}")
+            conn.execute(f"CREATE VIRTUAL TABLE {name} USING fts5({columns}, content='{table}')")
+            conn.execute(f"INSERT INTO {name}({name}) VALUES ('rebuild')")
+        assert utils.detect_fts(conn, "documents") is None
+    Ledger(db).close()
+    with sqlite3.connect(db) as conn:
+        assert utils.detect_fts(conn, "documents") == "documents_fts"
+        assert utils.detect_fts(conn, "quotes") == "quotes_fts"
+    with Ledger(db, readonly=True) as ledger:
+        assert ledger.search("documents", ["asylum"], 10)[0] >= 1
+        assert ledger.search("quotes", ["soldiers"], 10)[0] >= 1

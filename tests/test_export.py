@@ -11,7 +11,7 @@ from .conftest import exported, shared_path
 
 def test_json_has_the_scorer_format(example_ledger):
     data = json.loads(exported(example_ledger, "json"))
-    assert set(data) == {"documents", "entities", "mentions", "quantities", "quotes", "citations", "groups",
+    assert set(data) == {"documents", "entities", "mentions", "quantities", "quotes", "claims", "citations", "groups",
                          "near_copies", "citation_graph", "reviews"}
     texts = {d["id"]: d["text"] for d in data["documents"]}
     for q in data["quantities"]:

@@ -84,3 +84,70 @@ def test_a_folder_without_articles_is_named(tmp_path):
     (tmp_path / "readme.pdf").write_bytes(b"%PDF")
     [error] = read_all(tmp_path)
     assert isinstance(error, EmptyInput) and "no article files" in error.reason
+
+
+GOOD = "The council said on Tuesday that 14 families had been moved from the flooded streets near the canal."
+
+
+def lines_of(tmp_path, *records):
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n")
+    return read_all(path)
+
+
+def test_lone_surrogates_in_a_json_line_become_replacement_characters(tmp_path):
+    [article] = lines_of(tmp_path, {"text": GOOD + " \ud8b6", "title": "Flood \udc00 update", "url": "u\ud800"})
+    assert article.body.endswith("\ufffd") and article.title == "Flood \ufffd update"
+    for value in (article.body, article.title, article.url, article.source):
+        value.encode("utf-8")  # storable
+
+
+def test_a_deeply_nested_json_line_is_skipped_not_a_crash(tmp_path):
+    items = lines_of(tmp_path, "[" * 100_000, {"text": GOOD})
+    assert isinstance(items[0], MalformedInput) and "nested too deeply" in items[0].reason
+    assert items[0].source.endswith("in.jsonl:1") and isinstance(items[1], Article)
+
+
+@pytest.mark.parametrize("url", [True, ["https://a.test/1"], 12, {"href": "x"}])
+def test_a_url_that_is_not_a_string_is_rejected_not_stringified(tmp_path, url):
+    [error, _] = lines_of(tmp_path, {"text": GOOD, "url": url}, {"text": GOOD})
+    assert isinstance(error, MalformedInput) and "`url` must be a string" in error.reason
+
+
+def test_json_error_message_reads_once(tmp_path):
+    [error] = [i for i in lines_of(tmp_path, '{"text": "abc', {"text": GOOD}) if isinstance(i, MalformedInput)]
+    assert "at at" not in error.reason and "Unterminated string" in error.reason and "column" in error.reason
+
+
+def test_an_unparseable_published_is_warned_about_and_dropped(tmp_path):
+    from claimledger.errors import InputWarning
+
+    warning, article = lines_of(tmp_path, {"text": GOOD, "published": "the other day"})
+    assert isinstance(warning, InputWarning) and "the other day" in warning.reason
+    assert warning.source.endswith("in.jsonl:1") and article.published is None
+    [kept] = lines_of(tmp_path, {"text": GOOD, "published": "Oct 24, 2024"})
+    assert kept.published == "Oct 24, 2024"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_are_decoded_not_rejected(codec):
+    text = GOOD + " Le café était fermé."
+    assert decode("x", text.encode(codec)) == text
+
+
+def test_a_file_name_that_is_not_utf8_is_named_in_a_storable_form(tmp_path):
+    import os
+
+    path = os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt")
+    with open(path, "wb") as f:
+        f.write(GOOD.encode())
+    [article] = read_all(tmp_path)
+    assert article.source.endswith("caf\\xe9.txt")
+    article.source.encode("utf-8")
+
+
+def test_bad_bytes_on_stdin_are_replaced_not_fatal():
+    raw = io.BytesIO(b'{"text": "' + GOOD.encode() + b' \xff\xfe"}\n')
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    [article] = list(read_inputs(["-"], stdin=stream))
+    assert article.body == GOOD + " \ufffd\ufffd"

@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 import pytest
@@ -114,6 +115,9 @@ def test_a_schema_1_ledger_is_upgraded_in_place(tmp_path):
     conn.close()
     report = build([str(EXAMPLES)], str(old), quiet=True)
     assert report.unchanged == 5
-    assert exported(old) == exported(fresh)
+    upgraded, new = json.loads(exported(old)), json.loads(exported(fresh))
+    # claims are read at parse time: documents stored before schema 3 have none until rebuilt
+    assert upgraded.pop("claims") == [] and new.pop("claims")
+    assert upgraded == new
     with Ledger(old, readonly=True) as ledger:
         assert ledger.count("pending") == 0 and ledger.count("groups") > 0

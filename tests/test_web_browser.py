@@ -1,50 +1,18 @@
 """The explorer in real Chromium (Playwright, Debian's chromium), against `claimledger serve`."""
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import EXAMPLES, ROOT, run_cli
-from .test_serve import HOSTILE
+from .test_serve import HOSTILE, serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read()}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def serving(db: Path, *extra: str):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "claimledger", "serve", "--db", str(db), "--port", str(port), *extra],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    wait_until_up(base + "/groups.json", proc)
-    return proc, base
 
 
 @pytest.fixture()
@@ -128,3 +96,76 @@ def test_hostile_articles_execute_nothing(browser, tmp_path):
         proc.terminate()
         proc.wait()
     assert dialogs == []
+
+
+def attacker_site(folder: Path, pages: dict[str, str]):
+    """Another origin (another port of 127.0.0.1) serving the given pages."""
+    import functools
+    import http.server
+    import threading
+
+    for name, body in pages.items():
+        (folder / name).write_text(body)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def test_pages_of_another_origin_cannot_store_a_review_frame_the_form_or_read_its_token(browser, tmp_path):
+    import json
+    import sqlite3
+    import urllib.error
+
+    db = tmp_path / "l.db"
+    assert run_cli("build", str(EXAMPLES), "--db", str(db), "-q").returncode == 0
+    proc, base = serving(db, "--allow-review")
+    figure = json.load(urllib.request.urlopen(base + "/figures.json"))["figures"][0]["id"]
+    fields = {"kind": "quantity", "item": figure, "action": "reject", "reviewer": "mallory", "reason": "forged"}
+    inputs = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields.items())
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    site, origin = attacker_site(evil, {
+        "form.html": f'<form id="f" method="post" action="{base}/review">{inputs}</form>'
+                     '<script>document.getElementById("f").submit()</script>',
+        "fetch.html": "<script>const body = new URLSearchParams(" + json.dumps(fields) + ");"
+                      f'fetch("{base}/review.json", {{method: "POST", mode: "no-cors", body, credentials: "include"}})'
+                      '.then(() => { document.title = "sent"; }, () => { document.title = "failed"; });'
+                      f'fetch("{base}/review.json").then(r => r.json()).then(d => {{ document.body.dataset.csrf = d.csrf; }},'
+                      ' () => { document.body.dataset.csrf = "unreadable"; });</script>',
+        "frame.html": f'<iframe id="victim" src="{base}/figures/{figure}" width="800" height="600"></iframe>',
+    })
+    try:
+        page = browser.new_page()
+        page.goto(origin + "/form.html")
+        page.wait_for_url(lambda url: url.startswith(base))  # the form went to the explorer ...
+        assert page.url == base + "/review" and "403" in page.inner_text("h1")  # ... which refused it
+        assert "another site" in page.inner_text("main")
+
+        page.goto(origin + "/fetch.html")
+        page.wait_for_function("document.title === 'sent' && document.body.dataset.csrf !== undefined")
+        assert page.evaluate("document.body.dataset.csrf") == "unreadable"
+
+        page.goto(origin + "/frame.html")
+        page.wait_for_load_state("load")
+        framed = [f for f in page.frames if f != page.main_frame]
+        assert framed and all(f.locator("form.review-form").count() == 0 for f in framed)
+        page.screenshot(path=str(ARTIFACTS / "framed.png"))
+
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+        with pytest.raises(urllib.error.HTTPError) as rebound:
+            urllib.request.urlopen(urllib.request.Request(base + "/groups.json", headers={"Host": "evil.test"}))
+        assert rebound.value.code == 400
+
+        own = browser.new_page()  # the explorer's own form still saves
+        own.goto(f"{base}/figures/{figure}")
+        own.fill("form.review-form input[name=reviewer]", "Ana Analyst")
+        own.click("form.review-form button")
+        own.wait_for_url(f"{base}/figures/{figure}")
+        assert "confirmed" in own.inner_text("h1")
+    finally:
+        site.shutdown()
+        proc.terminate()
+        proc.wait()

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from ..annotate import text_of
 from ..models import Entity, Mention
 from ..settings import Settings
 
@@ -22,6 +24,10 @@ LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 PHRASE_END = re.compile(r"[,;:.!?()“”\"]|\s[-–—]\s")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 PROPER_WORD = re.compile(r"\b[A-Z][\w.'’-]*[a-z]")
+# "The Frenchman", "the chairwoman", "the 38-year-old": nouns that can only name a person.
+PERSON_NOUN = re.compile(r"(?:man|woman|-old)$")
+PARAGRAPH_BREAK = re.compile(r"\n+")
+ACRONYM = re.compile(r"\b[A-Z][A-Z&.]{1,}[A-Z]\b")
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
 # A subject longer than this is named by the entity inside it rather than by all its words.
 MAX_SOURCE_WORDS = 14
@@ -43,6 +49,7 @@ class MentionIndex:
         self.items = sorted((Located(m.start, m.end, m.entity, types.get(m.entity, "")) for m in mentions),
                             key=lambda x: x.start)
         self.starts = [x.start for x in self.items]
+        self.counts = Counter(x.entity for x in self.items)
 
     def inside(self, start: int, end: int) -> list[Located]:
         i = bisect.bisect_left(self.starts, start)
@@ -65,6 +72,22 @@ class MentionIndex:
                 return holding[0]
         return min(found, key=lambda x: (LABEL_RANK.get(x.label, 9), x.start))
 
+    def salient_person_before(self, pos: int, reach: int) -> Optional[Located]:
+        """Who "he" or "the defender" most likely is: the last person named before `pos`, unless
+        that name occurs once in the document while another person named within `reach` recurs
+        (a passing name, or a place the tagger took for a person, is rarely who speaks on)."""
+        last = self.last_before(pos, {"PERSON"})
+        if last is None or self.counts[last.entity] > 1:
+            return last
+        i = bisect.bisect_left(self.starts, pos) - 1
+        best = last
+        while i >= 0 and self.items[i].start >= pos - reach:
+            x = self.items[i]
+            if x.label == "PERSON" and self.counts[x.entity] > self.counts[best.entity]:
+                best = x
+            i -= 1
+        return best
+
     def last_before(self, pos: int, labels: set[str]) -> Optional[Located]:
         i = bisect.bisect_left(self.starts, pos) - 1
         while i >= 0:
@@ -78,7 +101,7 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
                   within: tuple[int, int] = (0, 1 << 62)) -> Optional[tuple[Optional[str], str]]:
     """An "according to X" style source in the sentence, nearest to the item."""
     phrases = settings["attribution"]["source_phrases"]
-    text = doc.text
+    text = text_of(doc)
     best = None
     pattern = re.compile(rf"\b(?:{'|'.join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))})\s+",
                          re.IGNORECASE)
@@ -127,7 +150,7 @@ def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:
         if noun.dep_ in ("pobj", "dobj"):
             words = [t for t in noun.subtree if t.idx >= begin]
             return words[0].idx, min(limit, words[-1].idx + len(words[-1].text))
-    tail = doc.text[begin:limit]
+    tail = text_of(doc)[begin:limit]
     stop = PHRASE_END.search(tail)
     return begin, begin + (stop.start() if stop else len(tail))
 
@@ -193,21 +216,31 @@ def subject_tokens(verb) -> Optional[list]:
 
 
 def referent_of_description(head, index: MentionIndex, settings: Settings) -> Optional[Located]:
-    """"The agency", "the ministry", "the spokesman": the organisation or person named shortly before."""
-    if not any(c.lower_ in ("the", "this", "that") for c in head.children):
+    """"The agency", "the carrier", "the study", "the spokesman": a definite description that
+    speaks refers to the organisation or person named shortly before it: a person when its noun is
+    a person's role, else an organisation (what reports and is not a person is a body or its
+    document); nouns that name nobody in particular ("the source", "the witness") stay words."""
+    if head.pos_ != "NOUN" or not any(c.lower_ in ("the", "this", "that") for c in head.children):
         return None
     table = settings["attribution"]
     lemma = head.lemma_.lower()
-    if lemma in table["organisation_nouns"]:
-        labels = {"ORG"}
-    elif lemma in table["person_role_nouns"]:
-        labels = {"PERSON"}
-    else:
+    if lemma in table["person_role_nouns"] or PERSON_NOUN.search(head.lower_):
+        found = index.salient_person_before(head.idx, table["description_reach_chars"])
+    elif lemma in table["unresolved_nouns"]:
         return None
-    found = index.last_before(head.idx, labels)
+    else:
+        found = index.last_before(head.idx, {"ORG"})
     if found is None or head.idx - found.end > table["description_reach_chars"]:
         return None
     return found
+
+
+def counted_subject(words: list) -> bool:
+    """"70% said", "two in three voters believe": a counted share of people answering a survey
+    is what a report counts, not who reports it."""
+    head = next((w for w in words if w.head not in words), words[0])
+    return head.like_num or head.pos_ == "NUM" or head.lower_ in ("%", "percent", "per") or \
+        any(c.dep_ == "nummod" for c in head.children) and head.pos_ != "PROPN"
 
 
 def proper_name_before(verb) -> list:
@@ -228,22 +261,22 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     if not words:
         return None
     s_start, s_end = words[0].idx, words[-1].idx + len(words[-1].text)
-    if s_start < item[1] and item[0] < s_end:
+    if s_start < item[1] and item[0] < s_end or counted_subject(words):
         return None
-    surface = doc.text[s_start:s_end]
+    surface = text_of(doc)[s_start:s_end]
     head = words[0] if len(words) == 1 else next((w for w in words if w.head not in words), words[0])
     if head.lower_ in PERSON_PRONOUNS:
         found = index.last_before(before, {"PERSON"})
-        return (found.entity, doc.text[found.start:found.end]) if found else None
+        return (found.entity, text_of(doc)[found.start:found.end]) if found else None
     if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
-        return (found.entity, doc.text[found.start:found.end]) if found else None
+        return (found.entity, text_of(doc)[found.start:found.end]) if found else None
     located = index.best_inside(s_start, s_end, head.idx) or referent_of_description(head, index, settings)
     if head.pos_ == "PRON" and not located:
         return None
     phrase = surface.rstrip(" ,;:-—–")
     if len(phrase.split()) > MAX_SOURCE_WORDS:
-        return (located.entity, doc.text[located.start:located.end]) if located else None
+        return (located.entity, text_of(doc)[located.start:located.end]) if located else None
     return (located.entity if located else None), phrase
 
 
@@ -260,7 +293,7 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
         return None, None
     sent = span.sent
     outside = verbs_outside or (start, end)
-    lo, hi = within or (0, len(doc.text))
+    lo, hi = within or (0, len(text_of(doc)))
     found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
     if found and (not named_only or names_someone(found)):
         return found
@@ -286,7 +319,7 @@ def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo:
                 words = list(child.subtree)
                 located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), child.idx)
                 if located:
-                    return located.entity, doc.text[located.start:located.end]
+                    return located.entity, text_of(doc)[located.start:located.end]
     return None
 
 
@@ -298,3 +331,192 @@ def speaker_holds_item(verb, item: tuple[int, int]) -> bool:
 def ranked_verbs(verbs: list, span) -> list:
     """Verbs that govern the item first, then the others by distance."""
     return sorted(verbs, key=lambda v: (v not in span.root.ancestors, abs(v.i - span.start)))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One attribution read from the parse: who (source), the cue (a reporting verb or a source
+    phrase) and what is attributed (the content), each as a character span of the clean text."""
+
+    source: Optional[str]
+    source_text: Optional[str]
+    cue_start: int
+    cue_end: int
+    start: int  # the content's span
+    end: int
+
+
+def reported_relations(doc, index: MentionIndex, settings: Settings) -> list[Relation]:
+    """Every reported-speech relation in the document: a reporting verb with what it governs
+    ("X said that ...", "..., X said", "X urged Y to ...", "X denied the report", "X called for ...")
+    and a source phrase with the clause it speaks for ("according to X, ..."). A relation whose
+    source names nobody is left out."""
+    table = settings["attribution"]
+    verbs = set(table["cue_verbs"]) | set(table["claim_verbs"])
+    out = []
+    for sent in doc.sents:
+        for verb in sent:
+            if verb.pos_ not in ("VERB", "AUX"):
+                continue
+            if not base_forms(verb) & verbs:
+                found = stance_relation(doc, verb, index, settings)
+                if found is not None:
+                    out.append(found)
+                continue
+            passive = passive_relation(doc, verb, index, table)
+            if passive is not None:
+                out.append(passive)
+                continue
+            content = governed_content(verb, table)
+            if content is None:
+                continue
+            found = subject_source(doc, verb, index, sent.start_char, settings, content)
+            if found and (found[0] or names_someone(found) or ACRONYM.search(found[1] or "")):
+                out.append(Relation(found[0], found[1], verb.idx, verb.idx + len(verb.text), *content))
+        out.extend(phrase_relations(doc, sent, index, settings))
+    return out
+
+
+def governed_content(verb, table: dict) -> Optional[tuple[int, int]]:
+    """The span of what a reporting verb reports: its clausal complement (with an object standing
+    between them, "urged voters to ..."), else its object ("denied the report"), else the object of
+    a preposition that names a topic ("called for ...", "spoke about ..."); None when it governs
+    nothing said."""
+    right = [c for c in verb.children if c.i > verb.i]
+    clausal = [c for c in verb.children if c.dep_ in table["claim_clause_deps"]]
+    objects = [c for c in right if c.dep_ in ("dobj", "dative", "oprd")]
+    topics = [c for c in right if c.dep_ == "prep" and c.lower_ in table["claim_topic_preps"]]
+    if not clausal:  # the small parser often hangs "said on Monday that ..." on the verb as advcl
+        clausal = [c for c in right if c.dep_ == "advcl" and c.tag_ != "VBG"]
+    if clausal:
+        clause = min(clausal, key=lambda c: abs(c.i - verb.i))
+        parts = [clause] + ([o for o in objects if o.i < clause.i] if clause.i > verb.i else [])
+    elif objects and verb.lemma_.lower() not in table["claim_clause_only_verbs"]:
+        parts = objects + topics[:1]  # "accused X of ...", "likened X to ...", "painted X as ..."
+    elif topics and verb.lemma_.lower() not in table["claim_clause_only_verbs"]:
+        parts = topics[:1]
+    else:
+        return interrupted_content(verb)
+    words = sorted((w for part in parts for w in part.subtree), key=lambda w: w.i)
+    words = [w for w in words if not w.is_punct or words[0].i < w.i < words[-1].i]
+    if len(words) < table["claim_min_words"]:
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
+def stance_relation(doc, verb, index: MentionIndex, settings: Settings) -> Optional[Relation]:
+    """"Politifact pointed out that ...", "Trump charges that ...": any verb whose subject is a named
+    person or body and which governs a "that" (or wh-) clause states that person's claim; the parse
+    decides, not a list of verbs."""
+    table = settings["attribution"]
+    clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i and
+                   any(w.dep_ == "mark" and w.lower_ in table["stance_marks"] or
+                       w.tag_ in ("WDT", "WP", "WRB") for w in c.children)), None)
+    if clause is None:
+        return None
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if not subjects:
+        return None
+    words = list(subjects[0].subtree)
+    located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), subjects[0].idx)
+    if located is None or located.label not in ("PERSON", "ORG", "NORP", "GPE"):
+        return None
+    content = list(clause.subtree)
+    return Relation(located.entity, doc.text[located.start:located.end], verb.idx, verb.idx + len(verb.text),
+                    content[0].idx, content[-1].idx + len(content[-1].text))
+
+
+def interrupted_content(verb) -> Optional[tuple[int, int]]:
+    """"The air, Mr. Obama noted, had become worse": a reporting clause set into what it reports
+    (the parser hangs it on that clause) reports the words of its head around it."""
+    head = verb.head
+    if verb.dep_ not in ("parataxis", "advcl", "ccomp", "conj") or head is verb or \
+            not any(c.dep_ in SUBJECT_DEPS for c in verb.children) or head.pos_ not in ("VERB", "AUX"):
+        return None
+    inner = {w.i for w in verb.subtree}
+    words = [w for w in head.subtree if w.i not in inner and not w.is_punct]
+    before = [w for w in words if w.i < verb.i]
+    if len(before) < 2:
+        return None
+    return before[0].idx, max(w.idx + len(w.text) for w in words)
+
+
+def passive_relation(doc, verb, index: MentionIndex, table: dict) -> Optional[Relation]:
+    """"The plan was first reported by the Herald": the agent of a passive reporting verb is the
+    source, and its passive subject what is reported."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None:
+        return None
+    objects = [c for c in agent.children if c.dep_ == "pobj"]
+    if not objects:
+        return None
+    who = list(objects[0].subtree)
+    w_start, w_end = who[0].idx, who[-1].idx + len(who[-1].text)
+    located = index.best_inside(w_start, w_end, objects[0].idx)
+    words = text_of(doc)[w_start:w_end]
+    if located is None and not names_someone((None, words)):
+        return None
+    content = list(subject.subtree)
+    if len(content) < table["claim_min_words"] and subject.pos_ == "PRON":
+        return None
+    return Relation(located.entity if located else None, words, verb.idx, verb.idx + len(verb.text),
+                    content[0].idx, content[-1].idx + len(content[-1].text))
+
+
+def phrase_relations(doc, sent, index: MentionIndex, settings: Settings) -> list[Relation]:
+    """"According to X, ...": the phrase speaks for the rest of its sentence."""
+    phrases = settings["attribution"]["claim_source_phrases"]
+    pattern = re.compile(rf"\b(?:{'|'.join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))})\s+",
+                         re.IGNORECASE)
+    text = text_of(doc)
+    out = []
+    for m in pattern.finditer(text, sent.start_char, sent.end_char):
+        p_start, p_end = phrase_extent(doc, m.end(), sent.end_char)
+        words = doc.char_span(p_start, p_end, alignment_mode="expand")
+        if words is None or len(words) > 12:
+            continue
+        located = index.best_inside(p_start, p_end, words.root.idx)
+        source_text = text[p_start:p_end].strip(" ,;:")
+        if not source_text or not names_someone((located.entity if located else None, source_text)):
+            continue
+        before = (sent.start_char, m.start())
+        after = (p_end, sent.end_char)
+        content = max((trim_span(text, *before), trim_span(text, *after)), key=lambda s: s[1] - s[0])
+        if content[1] - content[0] < 2:
+            continue
+        out.append(Relation(located.entity if located else None, source_text, m.start(),
+                            m.start() + len(m.group(0).rstrip()), *content))
+    return out
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without white space and punctuation at either end."""
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:.—–-"):
+        end -= 1
+    return start, end
+
+
+def source_in_discourse(doc, start: int, end: int, relations: list[Relation], settings: Settings,
+                        ) -> tuple[Optional[str], Optional[str]]:
+    """The source a careful reader gives an item its own sentence attributes to nobody: the
+    relation whose content holds it (the innermost), else the source of the report the text is
+    still relaying: the last relation before it, when that relation's cue stands in the same or
+    the previous paragraph, within `carry_reach_chars`, and no sentence in between names another
+    subject who speaks. Nothing found stays unattributed."""
+    holding = [r for r in relations if r.start <= start and end <= r.end]
+    if holding:
+        r = min(holding, key=lambda r: r.end - r.start)
+        return r.source, r.source_text
+    before = [r for r in relations if r.cue_end <= start]
+    if not before:
+        return None, None
+    last = max(before, key=lambda r: r.cue_start)
+    text = text_of(doc)
+    reach = settings["attribution"]["carry_reach_chars"]
+    breaks = len(PARAGRAPH_BREAK.findall(text, last.cue_end, start))
+    if start - last.cue_start > reach or breaks > settings["attribution"]["carry_paragraphs"]:
+        return None, None
+    return last.source, last.source_text

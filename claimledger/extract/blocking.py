@@ -74,3 +74,39 @@ def name_block(name: str) -> str:
 def name_initials(name: str) -> str:
     """The initials of a name of several words (what an acronym spells); empty for one word."""
     return initials(name) if len(name.split()) > 1 else ""
+
+
+def story_terms(text: str, settings: Settings) -> dict[str, float]:
+    """The document's words, weighted for filing it among stories: counts of its content words (not
+    `story_stopwords`), a capitalised word (a name) and a word of the first line (the headline)
+    weighing more. The store turns them into a TF-IDF vector against the ledger's own document
+    frequencies and compares it with the stories' centroids."""
+    table = settings["group"]
+    stop = set(table["story_stopwords"])
+    weights: dict[str, float] = {}
+    for n, line in enumerate(text.split("\n")):
+        for word in STORY_WORD.findall(line):
+            lower = word.lower()
+            if lower in stop or (len(lower) < 3 and not lower[0].isdigit()):
+                continue
+            weight = (table["story_name_weight"] if word[0].isupper() else 1.0) * \
+                (table["story_headline_weight"] if n == 0 else 1.0)
+            weights[lower] = weights.get(lower, 0.0) + weight
+    return weights
+
+
+def story_vector(terms: dict[str, float], df: dict[str, int], documents: int, settings: Settings) -> dict[str, float]:
+    """The `story_vector_terms` heaviest terms by TF-IDF (document frequencies `df` among
+    `documents`, plus `story_prior_documents` that hold none of them), unit length."""
+    import math
+
+    table = settings["group"]
+    size, prior = table["story_vector_terms"], table["story_prior_documents"]
+    scored = {t: (1 + math.log(w)) * math.log((documents + prior + 1) / max(1, df.get(t, 1)))
+              for t, w in terms.items()}
+    top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {t: v / norm for t, v in top if v > 0}
+
+
+STORY_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d+(?:[.,]\d+)?")

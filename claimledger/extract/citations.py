@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from ..annotate import text_of
 from ..models import Citation, make_id
 from ..settings import Settings
 from .attribution import MentionIndex
@@ -25,7 +26,7 @@ PATTERN_KINDS = ("original-source", "told", "reported", "reported", "outlet")
 
 def extract_citations(doc, document_id: str, index: MentionIndex, settings: Settings,
                       outlet: Optional[str] = None) -> list[Citation]:
-    text = doc.text
+    text = text_of(doc)
     not_outlets = set(settings["citations"]["not_outlets"])
     seen: set[tuple[int, int]] = set()
     out = []

@@ -4,6 +4,12 @@ A DATE expression in the figure's sentence ("on Wednesday", "the end of November
 "last fall", "Oct. 18, 2024") is resolved to an ISO 8601 date, month, year or interval of months
 ("2024-09/2024-11"); amounts of time ("three months") are not dates. Without one, the figure is as
 of the publication date. dateparser reads what the rules in `[dates.relative]` do not.
+
+Everything resolves against the publication date and nothing else, never the machine's clock: in a
+document with no publication date only expressions that name their own year resolve ("Oct. 18,
+2024", "2019"), "on 1 July" or "on Saturday" give nothing, and a figure with no date in its
+sentence has no as-of date. A clock time ("by 1650 GMT") or a number outside `year_range` is not a
+year.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
+from ..annotate import text_of
 from ..settings import Settings
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -33,7 +40,9 @@ def resolve(expression: str, published: Optional[str], settings: Settings) -> Op
                 return found
     if re.search(table["duration_pattern"], text):
         return None
-    return _absolute(text, base)
+    if re.search(table["clock_pattern"], text):
+        return None
+    return _absolute(text, base, table)
 
 
 def _same_day(text: str, base: date, table: dict) -> Optional[str]:
@@ -89,12 +98,17 @@ def _year_word(text: str, base: date, table: dict) -> Optional[str]:
     return None
 
 
-def _absolute(text: str, base: Optional[date]) -> Optional[str]:
+def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
+    low, high = table["year_range"]
+    years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", text)]
     if not re.search(r"\d", text) or re.fullmatch(r"\d{4}", text):
-        return text if re.fullmatch(r"\d{4}", text) else None
+        return text if years and low <= years[0] <= high and re.fullmatch(r"\d{4}", text) else None
+    if base is None and not any(low <= y <= high for y in years):
+        return None  # "1 July" in an undated document: no year to put it in, and never this year
     import dateparser
 
-    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"]}
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"] if base is None
+                else ["day", "month"]}
     if base is not None:
         from datetime import datetime
 
@@ -108,10 +122,13 @@ def as_of(doc, start: int, end: int, published: Optional[str], settings: Setting
     """The figure's as-of date: the nearest date expression in its sentence, else publication."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
-        return published
+        return published or None
     candidates = [e for e in span.sent.ents if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)]
+    clock = settings["dates"]["relative"]["clock_pattern"]
     for ent in sorted(candidates, key=lambda e: abs(e.start_char - start)):
+        if re.search(clock, (ent.text + text_of(doc)[ent.end_char:ent.end_char + 12]).lower()):
+            continue
         resolved = resolve(ent.text, published, settings)
         if resolved:
             return resolved
-    return published
+    return published or None

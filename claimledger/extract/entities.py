@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from ..annotate import text_of
 from ..models import Entity, Mention, make_id
 from ..settings import Settings
 
@@ -64,19 +65,19 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
     titles = settings["entities"]["titles"]
     raw = []
     for ent in doc.ents:
-        start, end, surface = trim_name(doc.text, ent.start_char, ent.end_char, titles)
+        start, end, surface = trim_name(text_of(doc), ent.start_char, ent.end_char, titles)
         if not surface or not any(ch.isupper() for ch in surface[:1]):
             continue
         label = ent.label_
         if label == "PERSON" and any(t.pos_ in ("VERB", "AUX") for t in ent):
             continue  # a headline fragment ("Kursk Wants"), not a name
-        if label in PERSONISH_LABELS and (speaks(ent, cues) or has_title_before(doc.text, start, titles)):
+        if label in PERSONISH_LABELS and (speaks(ent, cues) or has_title_before(text_of(doc), start, titles)):
             label = "PERSON"
         sentence = ent.sent.start if ent.sent is not None else 0
         raw.append(Found(start, end, surface, label, sentence))
     person_surfaces = {f.surface for f in raw if f.label == "PERSON"}
     name_parts = person_name_parts(raw)
-    outlets = outlet_names(doc.text, settings)
+    outlets = outlet_names(text_of(doc), settings)
     for f in raw:
         if f.surface in outlets and f.surface not in name_parts:
             f.label = "ORG"
@@ -132,7 +133,7 @@ def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]
         re.escape(n) for n in sorted(names, key=len, reverse=True)))
     taken = sorted((f.start, f.end) for f in found)
     out = []
-    for m in pattern.finditer(doc.text):
+    for m in pattern.finditer(text_of(doc)):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         span = doc.char_span(m.start(), m.end())

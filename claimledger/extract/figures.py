@@ -7,14 +7,16 @@ cue in the sentence, the originator from `attribution.find_source`.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..annotate import text_of
 from ..models import Quantity, Quote, make_id
 from ..settings import Settings
-from .attribution import MentionIndex, find_source
+from .attribution import MentionIndex, find_source, source_in_discourse
 from .dates import as_of
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -50,8 +52,10 @@ def number_pattern(settings: Settings) -> re.Pattern:
     qualifier = _alternation(f["qualifiers_floor"] + f["qualifiers_ceiling"] + f["qualifiers_approximate"])
     percent = rf"(?:\s?(?:{_alternation(f['percent_words'])})(?!\w))?"
     vague = _alternation(f["vague_words"])
+    # "magnitude-6.1": a number hyphenated to a measure cue is one
+    measure_prefixes = "".join(f"(?<={re.escape(cue)}-)|" for cue in sorted(f["measure_cues"]))
     return re.compile(
-        rf"(?<![\w/#.,:$£€¥-])"
+        rf"(?:{measure_prefixes}(?<![\w/#.,:$£€¥-]))"
         rf"(?:(?P<qual>{qualifier})\s+)?(?:(?P<between>between|from)\s+)?"
         rf"(?:(?P<low>{amount})(?:\s?(?:{joiner})\s?(?:(?:{qualifier})\s+)?(?P<high>{amount}))?|(?P<vague>{vague}))"
         rf"(?P<pct>{percent})"
@@ -123,7 +127,9 @@ def is_not_a_figure(match: NumberMatch, doc, text: str, settings: Settings) -> b
     """Dates, years, clock times, ordinals, list numbers, parts of names, a lone pronoun "one"."""
     f = settings["figures"]
     core = text[match.core_start:match.core_end]
-    if core.lower() in f["pronoun_numbers"]:
+    if re.fullmatch(r"0\d+", core):
+        return True  # "000", "03": a code or the broken tail of "1, 000", never an amount
+    if core.lower() in f["pronoun_numbers"] and not counts_a_toll(doc, match, None, None, settings, text):
         return True
     if re.fullmatch(r"\d{4}", core) and f["year_range"][0] <= int(core) <= f["year_range"][1] \
             and match.unit is None:
@@ -136,10 +142,30 @@ def is_not_a_figure(match: NumberMatch, doc, text: str, settings: Settings) -> b
         return False
     labels = {tok.ent_type_ for tok in span} - {""}
     if labels & set(f["time_entity_labels"]):
-        return not is_duration_or_age(text, match, doc, f)
+        return not (is_duration_or_age(text, match, doc, f) or is_appositive_age(doc, span))
     if labels & set(f["name_entity_labels"]):
         return match.unit is None and not has_scale_word(text[match.core_start:match.core_end], f)
     return False
+
+
+def is_lone_pronoun(match: NumberMatch, text: str, settings: Settings) -> bool:
+    return text[match.core_start:match.core_end].lower() in settings["figures"]["pronoun_numbers"]
+
+
+def counts_a_toll(doc, match: NumberMatch, counted: Optional[str], category: Optional[str], settings: Settings,
+                  text: Optional[str] = None) -> bool:
+    """"One" is a figure when it is qualified ("at least one") or is what a verb of a toll acts on
+    ("killing one man", "one person died"); elsewhere it is a pronoun or an article ("one of them
+    said", "one captive said")."""
+    if match.qualifier not in ("exact",):
+        return True
+    if category is None:
+        return text is None or not re.match(r"\s+of\b", text[match.end:match.end + 4])
+    f = settings["figures"]
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None or category not in f["people_verb_categories"]["categories"]:
+        return False
+    return governing_category(counted_noun(span), f["conflict_categories"], verb_only=True) == category
 
 
 def is_duration_or_age(text: str, match: NumberMatch, doc, f: dict) -> bool:
@@ -181,7 +207,7 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
         words.pop()
     if not words:
         return number_of_phrase(span)
-    return doc.text[words[0].idx:words[-1].idx + len(words[-1].text)]
+    return text_of(doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
 
 
 NUMBER_NOUNS = ("number", "total", "count", "tally", "toll", "figure", "estimate")
@@ -194,24 +220,328 @@ def number_of_phrase(span) -> Optional[str]:
             head = next((c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"), None)
             if head is not None:
                 words = [t for t in head.subtree if t.i <= head.i]
-                return span.doc.text[words[0].idx:head.idx + len(head.text)]
+                return text_of(span.doc)[words[0].idx:head.idx + len(head.text)]
     return None
 
 
 def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Settings) -> str:
+    """What kind of figure this is, from its unit, the words around it and the parse: a measure
+    (money, percent, distance, magnitude, age, duration, rank, ...), a toll (killed, wounded, ...)
+    of the people its verb acts on, or a plain count."""
     if match.unit == "percent":
         return "percent"
     if match.unit:
         return "money"
     f = settings["figures"]
-    people = set(f["people_nouns"]["words"])
-    head = (counted or "").split()[-1].lower() if counted else ""
-    if head.rstrip("s") in people or head in people:
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    noun = counted_noun(span) if span is not None else None
+    kind = measure_kind(doc, match, span, noun, f)
+    if kind:
+        return kind
+    people = is_people(noun, counted, f)
+    parsed = governing_category(noun, f["conflict_categories"], event_nouns=tuple(f["event_nouns"])) \
+        if noun is not None else None
+    if parsed and (people or parsed in f["people_verb_categories"]["categories"]):
+        return parsed
+    if people:
         return nearest_conflict_cue(doc, match, f["conflict_categories"]) or "count"
     if not counted:
         return nearest_conflict_cue(doc, match, f["conflict_categories"],
                                     f["bare_figure_cue_distance"]) or "other"
     return "count"
+
+
+MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitude")
+
+
+def measured_thing(noun, f: dict) -> Optional[str]:
+    """What a measure measures, from the parse: "45% of voters" (voters), "$2bn in aid" (aid), "a
+    depth of 10 km" (depth), "55 km west of the town" (town), "the damage cost 200 million euros"
+    (damage), "turnout rose to 45%" (turnout)."""
+    preps = set(f["measure_of_preps"])
+    x = noun
+    while x.dep_ in ("appos", "conj") and x.head is not x:
+        x = x.head
+    for owner in (x, x.head):
+        for child in owner.children:
+            if child.dep_ == "prep" and child.lower_ in preps | {"from"}:
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and not obj.like_num and obj.pos_ in ("NOUN", "PROPN"):
+                    return phrase_lemma(obj)
+        if owner.pos_ in ("VERB", "AUX"):
+            break
+    if x.dep_ == "pobj" and x.head.lower_ in preps and x.head.head.pos_ == "NOUN":
+        return phrase_lemma(x.head.head)
+    verb, steps = x, 0
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 4:
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ in ("VERB", "AUX"):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.is_ancestor(noun)
+                        and c is not noun), None)
+        if subject is not None and subject.pos_ == "NOUN":
+            return phrase_lemma(subject)
+    return None
+
+
+def phrase_lemma(tok) -> str:
+    """A noun with its compounds and the place it is of ("traffic to India": traffic to india)."""
+    words = [c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.i < tok.i] + [tok.lemma_.lower()]
+    for child in tok.children:
+        if child.dep_ == "prep":
+            obj = next((c for c in child.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")), None)
+            if obj is not None:
+                words += [child.lower_, obj.text.lower()]
+                break
+    for child in tok.children:
+        if child.dep_ == "poss" and child.ent_type_ in ("GPE", "LOC", "FAC"):
+            words.insert(0, child.text.lower().removesuffix("'s").removesuffix("’s"))
+    return " ".join(words)
+
+
+def main_places(doc, f: dict) -> set[str]:
+    """The document's most mentioned places, lower case: where its whole story happens."""
+    cached = doc.user_data.get("claimledger_main_places")
+    if cached is None:
+        counts: dict[str, int] = {}
+        for ent in doc.ents:
+            if ent.label_ in f["scope_labels"]:
+                counts[ent.text.lower()] = counts.get(ent.text.lower(), 0) + 1
+        cached = set(sorted(counts, key=lambda k: (-counts[k], k))[:f["scope_main_places"]])
+        doc.user_data["claimledger_main_places"] = cached
+    return cached
+
+
+def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
+    """Where or in what a toll is counted: "in Bener Meriah district", "at the hospital", or the
+    year of the event that caused it ("in 2004" for "the 2004 tsunami killed ...")."""
+    f = settings["figures"]
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return None
+    noun = counted_noun(span)
+    verb, steps = noun, 0
+    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 6:
+        verb, steps = verb.head, steps + 1
+    owners = [noun] + ([verb] if verb.pos_ in ("VERB", "AUX") else [])
+    for owner in owners:
+        for child in owner.children:
+            if child.dep_ != "prep" or child.lower_ not in f["scope_preps"]:
+                continue
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is None:
+                continue
+            words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
+            words = words[-f["scope_max_words"]:]
+            place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
+            if not place or place.lower() in main_places(doc, f):
+                continue
+            return f"{child.lower_} " + " ".join(t.text for t in words)
+    if verb.pos_ in ("VERB", "AUX"):
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child is not noun and not child.is_ancestor(noun):
+                year = next((t.text for t in child.subtree if re.fullmatch(r"(?:1[89]|20)\d\d", t.text)), None)
+                if year:
+                    return f"in {year}"
+    return None
+
+
+def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: str,
+                     settings: Settings) -> Optional[str]:
+    """For a measure, what it measures and in which unit ("depth in kilometers"); for a toll, what
+    it counts and its scope ("people at the hospital"); a count keeps what it counts."""
+    if category == "age":
+        return whose_age(doc, match) or counted
+    if category in settings["figures"]["people_verb_categories"]["categories"] or \
+            category in settings["figures"]["conflict_categories"]:
+        scope = toll_scope(doc, match, settings)
+        if scope and not (counted or "").lower().endswith(scope.lower()):
+            return f"{counted} {scope}" if counted else scope
+        return counted
+    if category not in MEASURES:
+        return counted
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return counted
+    noun = counted_noun(span)
+    thing = measured_thing(noun, settings["figures"])
+    unit = counted if category not in ("percent", "magnitude") and counted else None
+    if thing and unit and thing != unit.lower():
+        return f"{thing} in {unit}"
+    return thing or counted
+
+
+def whose_age(doc, match: NumberMatch) -> Optional[str]:
+    """Whose age a number is: the person named right before it ("Ann Lee, 37,"), or the noun a
+    "37-year-old" describes."""
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return None
+    if is_appositive_age(doc, span):
+        ent = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
+        if ent is not None:
+            return ent.text
+    for tok in doc[span.end:min(len(doc), span.end + 6)]:
+        if tok.lower_ in ("old", "year-old", "years-old"):
+            nxt = tok.i + 1
+            if nxt < len(doc) and doc[nxt].pos_ in ("NOUN", "PROPN"):
+                return doc[nxt].text
+            break
+    return None
+
+
+def counted_noun(span):
+    """The token the number counts: the noun it modifies ("40 Palestinians"), or the number itself
+    where it stands for what it counts ("2,700 were wounded", "4,000 of them")."""
+    tok = span.root
+    while tok.dep_ in ("nummod", "compound", "quantmod") and tok.head is not tok and tok.head.like_num:
+        tok = tok.head
+    if tok.dep_ in ("nummod", "compound", "quantmod", "amod") and tok.head is not tok and \
+            tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return tok.head
+    return tok
+
+
+def unit_of(noun, f: dict) -> Optional[tuple[str, str, float]]:
+    """(kind, unit word, factor to the kind's base unit) when the noun is a unit of measure."""
+    if noun is None:
+        return None
+    words = [noun.lemma_.lower(), noun.lower_]
+    if noun.i > 0:
+        words.insert(0, f"{noun.doc[noun.i - 1].lower_} {noun.lemma_.lower()}")
+    for kind, units in f["units"].items():
+        for w in words:
+            for candidate in (w, w.rstrip("s") if len(w) > 3 else w):
+                if candidate in units:
+                    return kind, candidate, float(units[candidate])
+    return None
+
+
+def measure_kind(doc, match: NumberMatch, span, noun, f: dict) -> Optional[str]:
+    text = text_of(doc)
+    before = text[max(0, match.start - 20):match.start].lower()
+    after = text[match.end:match.end + 20].lower()
+    if re.search(f["age_before"], before) or re.match(f["age_after"], after) or is_appositive_age(doc, span):
+        return "age"
+    if re.search(f["rank_before"], before) or re.match(f["rank_after"], after):
+        return "rank"
+    if noun is not None and noun.lemma_.lower() in f["currency_words"] or \
+            (noun is not None and noun.lower_ in f["currency_words"]):
+        return "money"
+    if span is not None:
+        reach = f["measure_cue_tokens"]
+        window = list(doc[max(span.sent.start, span.start - 1):span.end])
+        for tok in doc[span.end:min(span.sent.end, span.end + reach)]:
+            window.append(tok)
+            if tok.pos_ in ("NOUN", "PROPN", "VERB") and not any(w in f["measure_cues"] for w in
+                                                               re.split(r"[-\s]", tok.lower_)):
+                break
+        for tok in window:
+            for word in re.split(r"[-\s]", tok.lower_):
+                if word in f["measure_cues"]:
+                    return f["measure_cues"][word]
+    unit = unit_of(noun, f)
+    if unit:
+        return unit[0]
+    return None
+
+
+def is_appositive_age(doc, span) -> bool:
+    """"Ann Lee, 37, of Leeds": a bare number set off by commas right after a person's name."""
+    if span is None or span.start < 2 or span.end >= len(doc):
+        return False
+    before, after = doc[span.start - 1], doc[span.end]
+    return before.text == "," and after.text in (",", ")") and doc[span.start - 2].ent_type_ == "PERSON" \
+        and len(span) == 1
+
+
+def is_people(noun, counted: Optional[str], f: dict) -> bool:
+    """Whether what is counted is people: a people noun (by lemma), a nationality or group of people
+    (NORP: "Palestinians", "North Koreans"), or a pronoun."""
+    people = set(f["people_nouns"]["words"])
+    if noun is not None and noun.pos_ in ("NOUN", "PROPN", "PRON") and not noun.like_num:
+        lemma = noun.lemma_.lower()
+        if lemma in people or noun.lower_ in people or noun.ent_type_ == "NORP" or noun.pos_ == "PRON":
+            return True
+    head = (counted or "").split()[-1].lower() if counted else ""
+    return bool(head) and (head.rstrip("s") in people or head in people)
+
+
+def cue_category(tok, table: dict[str, list[str]], exact: bool = False) -> Optional[str]:
+    """The category a single-word cue gives this token; a prefix ("deploy" in "deploying") counts
+    unless `exact`."""
+    lemma, lower = tok.lemma_.lower(), tok.lower_
+    for category, cues in table.items():
+        for cue in cues:
+            if " " in cue:
+                continue
+            if cue in (lemma, lower) or (not exact and len(cue) > 4 and lower.startswith(cue)):
+                return category
+    return None
+
+
+def phrase_category(verb, table: dict[str, list[str]]) -> Optional[str]:
+    """A cue of several words made by a verb and its object: "lost their lives", "sustained injuries"."""
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return None
+    tokens = sorted([verb, *obj.subtree], key=lambda t: t.i)
+    lemmas = " ".join(t.lemma_.lower() for t in tokens)
+    lowers = " ".join(t.lower_ for t in tokens)
+    for category, cues in table.items():
+        if any(" " in cue and (cue in lemmas or cue in lowers) for cue in cues):
+            return category
+    return None
+
+
+def governing_category(noun, table: dict[str, list[str]], verb_only: bool = False,
+                       event_nouns: tuple[str, ...] = ()) -> Optional[str]:
+    """The category the parse gives what is counted: a cue on the noun itself ("fatalities"), on
+    its modifiers ("24 people dead"), or on the verb it is the subject or object of ("killed 40
+    Palestinians", "four others died", "the death toll rose to 24"); a verb of killing joined to one
+    of wounding ("killed or wounded") makes casualties."""
+    found: list[str] = []
+    own = None if verb_only else cue_category(noun, table)
+    if own:
+        return own
+    for child in () if verb_only else noun.children:
+        if child.dep_ in ("amod", "acomp", "oprd", "acl", "relcl"):
+            c = cue_category(child, table)
+            if c:
+                return c
+    x, steps = noun, 0
+    while x.pos_ not in ("VERB", "AUX") and x.dep_ not in ("ROOT",) and steps < 6:
+        if x.dep_ == "pobj" and (x.head.lower_ != "of" or steps > 0):
+            return None  # "killed 230,000 people in 12 countries": the verb does not act on the countries
+        x = x.head
+        steps += 1
+    if x.pos_ not in ("VERB", "AUX"):
+        return None
+    verbs = [x] + [c for c in x.children if c.dep_ == "conj" and c.pos_ == "VERB"
+                   and not any(g.dep_ in ("nsubj", "nsubjpass", "dobj") for g in c.children)]
+    for v in verbs:
+        c = cue_category(v, table) or phrase_category(v, table)
+        if c:
+            found.append(c)
+    if not found:
+        table_event_nouns = set(event_nouns)
+        children = sorted((c for c in x.children if c is not noun and not noun.is_ancestor(c)
+                           and not c.is_ancestor(noun)),
+                          key=lambda c: c.dep_ not in ("acomp", "oprd", "attr", "xcomp"))
+        for child in children:
+            if child.dep_ in ("acomp", "oprd", "attr", "xcomp"):
+                c = cue_category(child, table)
+            elif child.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                c = next((cue_category(t, table, exact=True) for t in child.subtree
+                          if t.pos_ == "NOUN" and t.lemma_.lower() not in table_event_nouns
+                          and cue_category(t, table, exact=True)), None)
+            else:
+                continue
+            if c:
+                found.append(c)
+                break
+    if "killed" in found and "wounded" in found:
+        return "casualties"
+    return found[0] if found else None
 
 
 def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
@@ -241,17 +571,45 @@ def nearest_conflict_cue(doc, match: NumberMatch, table: dict[str, list[str]],
 
 
 def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
-              settings: Settings) -> tuple[Optional[str], Optional[str]]:
+              settings: Settings, relations: Optional[list] = None) -> tuple[Optional[str], Optional[str]]:
     """Who originates the figure: an attribution around it, or, inside a direct quote, one inside
     the quote or else the quote's speaker; an interviewer's questions originate nothing."""
     inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
     if inside is None:
-        return find_source(doc, match.core_start, match.core_end, index, settings)
-    if inside.speaker_text in interviewers(doc.text, quotes):
+        found = find_source(doc, match.core_start, match.core_end, index, settings)
+        if holds_the_figure(text_of(doc), match, found[1]):
+            found = (None, None)
+        if found[1] or relations is None:
+            return found
+        return source_in_discourse(doc, match.core_start, match.core_end, relations, settings)
+    if inside.speaker_text in interviewers(text_of(doc), quotes):
         return None, None
     found = find_source(doc, match.core_start, match.core_end, index, settings,
                         within=(inside.start, inside.end), named_only=True)
     return found if found[1] else (inside.speaker, inside.speaker_text)
+
+
+def is_running_count(doc, match: NumberMatch, category: str, settings: Settings) -> bool:
+    """A toll counted so far ("had so far been confirmed dead", "rose to 24"): a floor."""
+    f = settings["figures"]
+    if category not in f["people_verb_categories"]["categories"]:
+        return False
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return False
+    reach = f["running_count_chars"]
+    sent = span.sent
+    window = text_of(doc)[max(sent.start_char, match.start - reach):min(sent.end_char, match.end + reach)].lower()
+    return any(re.search(cue, window) for cue in f["running_count_cues"])
+
+
+def holds_the_figure(text: str, match: NumberMatch, source_text: Optional[str]) -> bool:
+    """Whether the source phrase found is the one the figure itself stands in ("Ann Lee, a
+    22-year-old resident, said"): what a figure describes never originates it."""
+    if not source_text:
+        return False
+    start = text.find(source_text, max(0, match.start - len(source_text)), match.end + len(source_text))
+    return start != -1 and start <= match.start and match.end <= start + len(source_text)
 
 
 def is_increment(text: str, match: NumberMatch, settings: Settings) -> bool:
@@ -272,8 +630,11 @@ def interviewers(text: str, quotes: list[Quote]) -> set[str]:
 
 
 def extract_figures(doc, document_id: str, index: MentionIndex, published: Optional[str],
-                    settings: Settings, quotes: Optional[list[Quote]] = None) -> list[Quantity]:
-    text = doc.text
+                    settings: Settings, quotes: Optional[list[Quote]] = None,
+                    relations: Optional[list] = None) -> list[Quantity]:
+    """Every figure in the document; `relations` (the attribution layer's reported speech) give a
+    figure its sentence leaves unattributed the source of the report that holds or precedes it."""
+    text = text_of(doc)
     quotes = quotes or []
     out = []
     for match in find_numbers(text, settings):
@@ -281,7 +642,12 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
             continue
         counted = counted_phrase(doc, match)
         category = category_of(doc, match, counted, settings)
-        source, source_text = source_of(doc, match, index, quotes, settings)
+        if is_lone_pronoun(match, text, settings) and not counts_a_toll(doc, match, counted, category, settings):
+            continue
+        counted = what_is_measured(doc, match, counted, category, settings)
+        if match.qualifier in ("exact", "approximate") and is_running_count(doc, match, category, settings):
+            match = dataclasses.replace(match, high=None, qualifier="floor")
+        source, source_text = source_of(doc, match, index, quotes, settings, relations)
         surface = text[match.start:match.end]
         out.append(Quantity(
             id=make_id(document_id, "quantity", match.start, match.end),

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from typing import Optional
 
+from ..annotate import text_of
 from ..models import Quote, make_id
 from ..settings import Settings
 from .attribution import MentionIndex, find_source
@@ -21,6 +22,7 @@ SINGLE_OPENERS = ("‘", "'")
 SINGLE_CLOSERS = ("’", "'")
 DASH_CREDIT = re.compile(r"[ \t]*[―—–-][ \t]*(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
 PARAGRAPH = re.compile(r"[^\n]+")
+QUOTE_OPENERS = {"“", "\"", "‘", "'", "«", "„", "``", "''"}
 
 
 def quote_spans(text: str, settings: Settings) -> list[tuple[int, int]]:
@@ -49,6 +51,9 @@ def paragraph_quotes(text: str, p_start: int, p_end: int, table: dict) -> list[t
             if double_at is None:
                 if straight or mark in openers or opens_here(text, i, after, p_start, p_end):
                     double_at, double_by_closer, single_at = after, mark in closers and not straight, None
+            elif (straight or mark in openers) and reopens(text, i, after, p_start, p_end):
+                spans.append((double_at, i))  # the last quote's closing mark is missing
+                double_at, double_by_closer = after, False
             elif straight or mark in closers:
                 spans.append((double_at, i))
                 double_at = None
@@ -74,6 +79,16 @@ def opens_here(text: str, i: int, after: int, p_start: int, p_end: int) -> bool:
     return not before.isalnum() and (nxt.isalnum() or nxt in "‘'…")
 
 
+def reopens(text: str, i: int, after: int, p_start: int, p_end: int) -> bool:
+    """A mark inside an open quote that opens another: it stands after a sentence's end and a space,
+    before a word ("... 26 weeks. "We are ...": paragraphs run together, a closing mark lost)."""
+    j = i - 1
+    while j >= p_start and text[j] in " \t":
+        j -= 1
+    return j < i - 1 and j >= p_start and text[j] in ".?!" and opens_here(text, i, after, p_start, p_end) \
+        and after < p_end and text[after].isupper()
+
+
 def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -94,11 +109,12 @@ def interview_turns(text: str, settings: Settings) -> list[tuple[int, int, str]]
 
 
 def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Settings,
-               previous: Optional[tuple[Optional[str], Optional[str]]]) -> tuple[Optional[str], Optional[str]]:
+               previous: Optional[tuple[Optional[str], Optional[str]]],
+               previous_end: Optional[int] = None) -> tuple[Optional[str], Optional[str]]:
     """The speaker of the quote at [start, end): a dash credit after it ("” ― Name"), a reporting
     clause in its paragraph, the nearest person named before it in that paragraph, or whoever
     spoke the quote before it there."""
-    text = doc.text
+    text = text_of(doc)
     para_start = text.rfind("\n", 0, start) + 1
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
@@ -118,6 +134,8 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
                                     within=(clause, reach))
         if words:
             return entity, words
+    if previous and previous_end is not None and not WORD.search(text, previous_end, start):
+        return previous  # straight on from the last quote: nothing but marks and spaces between
     person = index.last_before(start, {"PERSON"})
     if person and person.start >= para_start:
         return person.entity, text[person.start:person.end]
@@ -146,7 +164,7 @@ def named_subject(doc, char: int, index: MentionIndex) -> Optional[tuple[str, st
     located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), subject.idx)
     if located is None or located.label not in ("PERSON", "ORG"):
         return None
-    return located.entity, doc.text[located.start:located.end]
+    return located.entity, text_of(doc)[located.start:located.end]
 
 
 def colon_introduction(text: str, para_start: int) -> Optional[int]:
@@ -165,8 +183,17 @@ def next_sentence_start(text: str, end: int, para_end: int) -> Optional[int]:
     return i if i < para_end else None
 
 
+def continues_quotes(text: str, para_start: int, quote_start: int, last_para: Optional[int]) -> bool:
+    """Whether a paragraph that opens with a quote follows straight on a paragraph that held one:
+    then, with no reporting clause of its own, it continues that paragraph's speaker."""
+    if last_para is None or text[para_start:quote_start].strip() not in QUOTE_OPENERS:
+        return False
+    between = text[last_para + 1:para_start]
+    return between.count("\n") <= 2 and between.strip() != ""
+
+
 def extract_quotes(doc, document_id: str, index: MentionIndex, settings: Settings) -> list[Quote]:
-    text = doc.text
+    text = text_of(doc)
     out = []
     turns = interview_turns(text, settings)
     turn_ranges = [(s, e) for s, e, _ in turns]
@@ -175,14 +202,18 @@ def extract_quotes(doc, document_id: str, index: MentionIndex, settings: Setting
         out.append(Quote(make_id(document_id, "quote", s, e), document_id, s, e, text[s:e],
                          located.entity if located else None, name))
     previous: Optional[tuple[Optional[str], Optional[str]]] = None
-    last_para = -1
+    last_para: Optional[int] = None  # where the paragraph of the last quote starts (its "\n", or -1)
+    previous_end: Optional[int] = None
     for s, e in quote_spans(text, settings):
         if any(ts <= s < te for ts, te in turn_ranges):
             continue
         para = text.rfind("\n", 0, s)
         if para != last_para:
-            previous, last_para = None, para
-        speaker = speaker_of(doc, s, e, index, settings, previous)
+            if not continues_quotes(text, para + 1, s, last_para):
+                previous = None
+            last_para = para
+        speaker = speaker_of(doc, s, e, index, settings, previous, previous_end)
         previous = speaker if speaker[1] else previous
+        previous_end = e
         out.append(Quote(make_id(document_id, "quote", s, e), document_id, s, e, text[s:e], *speaker))
     return out

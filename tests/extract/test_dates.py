@@ -39,3 +39,34 @@ def test_figures_take_the_date_in_their_sentence(nlp, settings):
     entities, mentions = extract_entities(doc, "d", settings)
     got = {q.low: q.as_of for q in extract_figures(doc, "d", MentionIndex(mentions, entities), "2025-02-19", settings)}
     assert got == {30: "2025-02-17", 12: "2025-02-19"}
+
+
+@pytest.mark.parametrize("expression", ["on 3 March", "Saturday", "last fall", "yesterday", "March 3"])
+def test_an_undated_document_never_takes_the_clock_year(settings, expression):
+    assert resolve(expression, None, settings) is None
+
+
+@pytest.mark.parametrize("expression", ["1730 GMT", "by 0915 GMT", "at 14:20 local time"])
+def test_clock_times_are_not_years(settings, expression):
+    assert resolve(expression, "2025-02-19", settings) is None
+
+
+def _as_of_values(nlp, settings, text, published):
+    from claimledger.extract.attribution import MentionIndex
+    from claimledger.extract.entities import extract_entities
+    from claimledger.extract.figures import extract_figures
+
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    return {q.low: q.as_of for q in extract_figures(doc, "d", MentionIndex(mentions, entities), published, settings)}
+
+
+def test_undated_documents_give_no_as_of_date(nlp, settings):
+    text = ("The regional governor said on 3 March that 120 homes had been flooded. "
+            "A fisherman, 61, drowned. Another 14 families left the valley by 0915 GMT.")
+    assert set(_as_of_values(nlp, settings, text, None).values()) == {None}
+
+
+def test_a_clock_time_beside_a_figure_does_not_make_a_year(nlp, settings):
+    got = _as_of_values(nlp, settings, "By 1730 GMT rescuers had pulled 45 people from the rubble.", "2025-02-19")
+    assert got[45] == "2025-02-19"

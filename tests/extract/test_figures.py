@@ -76,3 +76,55 @@ def test_spans_hold_their_surface(nlp, settings):
     text = "Officials said “over 2,700” soldiers were hurt, and as many as 12,000 were sent."
     for q in figures(nlp, settings, text):
         assert text[q.start:q.end] == q.surface
+
+
+def by_surface(nlp, settings, text):
+    return {q.surface: q for q in figures(nlp, settings, text)}
+
+
+def test_a_counted_nationality_or_group_is_people(nlp, settings):
+    got = by_surface(nlp, settings, "Border guards killed 17 Moldovans and detained 30 smugglers near the river.")
+    assert got["17"].category == "killed"
+    assert got["30"].category in ("captured", "arrested")
+
+
+@pytest.mark.parametrize("text, surface, category", [
+    ("Eleven miners lost their lives in the collapse.", "Eleven", "killed"),
+    ("Nine passengers died when the ferry capsized.", "Nine", "killed"),
+    ("The gas blast left 14 workers dead.", "14", "killed"),
+    ("The gunman shot six students before police arrived.", "six", "casualties"),
+    ("A landslide killed one farmer on the slope.", "one", "killed"),
+])
+def test_tolls_come_from_the_verb_and_its_complement(nlp, settings, text, surface, category):
+    assert by_surface(nlp, settings, text)[surface].category == category
+
+
+def test_one_of_them_and_one_captive_are_not_figures(nlp, settings):
+    got = by_surface(nlp, settings, "One of the guards said one hostage wept. The storm killed one fisherman.")
+    assert [q.lower() for q in got] == ["one"] and got["one"].category == "killed"
+
+
+def test_a_place_the_toll_happened_in_is_not_counted_people(nlp, settings):
+    got = by_surface(nlp, settings, "The floods killed 800 people in 9 provinces.")
+    assert got["800"].category == "killed" and got["9"].category == "count"
+
+
+@pytest.mark.parametrize("text, surface, category", [
+    ("A magnitude-5.8 tremor shook the coast.", "5.8", "magnitude"),
+    ("The epicentre lay 42 kilometres south of the port.", "42", "distance"),
+    ("The driver reached 110 mph on the ring road.", "110", "speed"),
+    ("Pedro Alves, 44, was arrested at the scene.", "44", "age"),
+    ("A 19-year-old student was hurt.", "19", "age"),
+    ("The strike lasted 12 days.", "12", "duration"),
+    ("The No. 4 seed lost in the final.", "4", "rank"),
+    ("Repairs will cost 30 million euros.", "30 million", "money"),
+])
+def test_generic_kinds_are_read_from_units_and_cues(nlp, settings, text, surface, category):
+    got = {q.surface.lower().removeprefix("a "): q for q in figures(nlp, settings, text)}
+    assert got[surface].category == category
+
+
+def test_a_measure_names_what_it_measures(nlp, settings):
+    got = by_surface(nlp, settings, "The drill reached a depth of 3 kilometres. About 62% of voters backed the plan.")
+    assert got["3"].counted == "depth in kilometres"
+    assert got["About 62%"].counted == "voter"

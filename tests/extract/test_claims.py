@@ -1,0 +1,128 @@
+"""Claims: every attribution relation, read once by the attribution layer; sentences of our own."""
+from claimledger.extract.attribution import MentionIndex, reported_relations
+from claimledger.extract.claims import extract_claims
+from claimledger.extract.entities import extract_entities
+from claimledger.extract.figures import extract_figures
+from claimledger.extract.quotes import extract_quotes
+
+
+def read(nlp, settings, text):
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    index = MentionIndex(mentions, entities)
+    names = {e.id: e.name for e in entities}
+    quotes = extract_quotes(doc, "d", index, settings)
+    relations = reported_relations(doc, index, settings)
+    claims = extract_claims(doc, "d", index, quotes, relations)
+    figures = extract_figures(doc, "d", index, None, settings, quotes, relations)
+    return claims, names, {f.low if f.low is not None else f.high: (names.get(f.source), f.source_text)
+                           for f in figures}
+
+
+def indirect(claims):
+    return [c for c in claims if c.kind == "indirect"]
+
+
+def test_reported_speech_is_a_claim_with_its_source_cue_and_content(nlp, settings):
+    text = "Maria Lopez said on Tuesday that the bridge would reopen in spring."
+    claims, names, _ = read(nlp, settings, text)
+    [claim] = indirect(claims)
+    assert names[claim.source] == "Maria Lopez"
+    assert claim.cue == "said"
+    assert claim.surface.startswith("that the bridge would reopen")
+    assert text[claim.start:claim.end] == claim.surface
+
+
+def test_a_reporting_clause_after_its_content(nlp, settings):
+    claims, names, _ = read(nlp, settings, "The harbour will stay closed until Friday, the Port Authority said.")
+    [claim] = indirect(claims)
+    assert claim.surface.startswith("The harbour will stay closed")
+    assert "Port Authority" in (names.get(claim.source) or claim.source_text)
+
+
+def test_according_to_speaks_for_the_rest_of_its_sentence(nlp, settings):
+    claims, _, _ = read(nlp, settings, "According to the Fisheries Board, catches fell sharply last winter.")
+    [claim] = indirect(claims)
+    assert claim.surface.startswith("catches fell sharply")
+    assert "Fisheries Board" in claim.source_text
+
+
+def test_a_verb_of_urging_reports_its_object_and_clause(nlp, settings):
+    claims, names, _ = read(nlp, settings, "Governor Ann Kell urged residents to leave the valley before dark.")
+    [claim] = indirect(claims)
+    assert "residents to leave the valley" in claim.surface
+    assert names[claim.source] == "Ann Kell"
+
+
+def test_must_not_take_a_thing_shown_or_released_for_something_said(nlp, settings):
+    claims, _, _ = read(nlp, settings, "The Tarrow Institute released its annual report on Monday.")
+    assert indirect(claims) == []
+
+
+def test_must_not_give_a_quote_a_second_indirect_claim(nlp, settings):
+    claims, names, _ = read(nlp, settings, "“We will rebuild every school in the district,” Mayor Tom Idris said.")
+    assert [c.kind for c in claims] == ["direct"]
+    assert names[claims[0].source] == "Tom Idris"
+
+
+def test_must_not_make_a_claim_of_a_quote_nobody_speaks(nlp, settings):
+    claims, _, _ = read(nlp, settings, "The slogan “build it better and build it now” was painted on the wall.")
+    assert claims == []
+
+
+def test_must_not_credit_nobody_named(nlp, settings):
+    claims, _, _ = read(nlp, settings, "It was said that the river had never flooded before.")
+    assert indirect(claims) == []
+
+
+def test_a_figure_after_a_report_keeps_the_report_source(nlp, settings):
+    text = ("The health ministry of Varnia said in a statement that the clinic had reopened.\n"
+            "About 300 patients were treated there in its first week.")
+    _, names, figures = read(nlp, settings, text)
+    assert figures[300][1] is not None and "ministry" in figures[300][1].lower() + (figures[300][0] or "").lower()
+
+
+def test_a_figure_far_from_any_report_stays_unattributed(nlp, settings):
+    text = ("The health ministry of Varnia said in a statement that the clinic had reopened.\n\n"
+            "Rain fell all week.\n\nThe road crews laid about 300 metres of new asphalt.")
+    _, _, figures = read(nlp, settings, text)
+    assert figures[300] == (None, None)
+
+
+def test_a_counted_share_of_respondents_is_not_a_source(nlp, settings):
+    text = ("Civic Research polled 2,000 adults in March. 70% said they would vote, "
+            "and 45% said they trusted the council.")
+    _, _, figures = read(nlp, settings, text)
+    assert figures[45][1] != "70%"
+
+
+def test_a_quote_paragraph_after_a_quote_continues_its_speaker(nlp, settings):
+    text = ("“The dam is safe for now,” said engineer Lena Brook.\n\n"
+            "“But another winter like this one would test it badly.”")
+    claims, names, _ = read(nlp, settings, text)
+    direct = [c for c in claims if c.kind == "direct"]
+    assert [names.get(c.source) for c in direct] == ["Lena Brook", "Lena Brook"]
+
+
+def test_paragraphs_run_together_reopen_a_quote_whose_closing_mark_is_lost(nlp, settings):
+    text = ('Ms Adair said: "We have mended the north road already. "We will mend the south road '
+            'by June and the east road after that."')
+    claims, names, _ = read(nlp, settings, text)
+    direct = [c for c in claims if c.kind == "direct"]
+    assert [c.surface[:12] for c in direct] == ["We have mend", "We will mend"]
+    assert {names.get(c.source) or c.source_text for c in direct} == {"Adair"} or \
+        all("Adair" in (names.get(c.source) or c.source_text) for c in direct)
+
+
+def test_a_passive_reporting_verb_credits_its_agent(nlp, settings):
+    claims, names, _ = read(nlp, settings, "The closure of the mill was first reported by the Dunmore Herald.")
+    [claim] = indirect(claims)
+    assert claim.surface == "The closure of the mill"
+    assert "Dunmore Herald" in claim.source_text
+
+
+def test_an_accusation_reports_its_object_and_what_it_is_accused_of(nlp, settings):
+    claims, names, _ = read(nlp, settings, "Senator Ida Marsh accused the council of hiding the audit.")
+    [claim] = indirect(claims)
+    assert claim.surface.startswith("the council of hiding")
+    assert names[claim.source] == "Ida Marsh"
