@@ -4,6 +4,7 @@ Only the pipeline parts the extractors read are run (`[annotate]` in `patterns.t
 """
 from __future__ import annotations
 
+import bisect
 import functools
 from typing import Iterable, Iterator
 
@@ -33,6 +34,32 @@ def text_of(doc) -> str:
     if text is None:
         text = cache[TEXT_KEY] = doc.text
     return text
+
+
+_ENTS: list = [None, (), []]  # the last Doc asked about, its entities and their first tokens
+
+
+def ents_of(doc) -> tuple:
+    """`doc.ents`, built once per Doc (spaCy builds the tuple from every token on each access, and
+    `Span.ents` walks all of them): kept for the last Doc asked about, which is the one being analysed."""
+    if not hasattr(doc, "user_data"):  # a Span
+        return tuple(ents_within(doc))
+    if _ENTS[0] is not doc:
+        ents = tuple(doc.ents)
+        _ENTS[:] = [doc, ents, [e.start for e in ents]]
+    return _ENTS[1]
+
+
+def ents_within(span) -> list:
+    """`span.ents`: the entities that fall completely within the span, from the Doc's built once."""
+    ents = ents_of(span.doc)
+    starts = _ENTS[2]
+    out = []
+    for ent in ents[bisect.bisect_left(starts, span.start):]:
+        if ent.end > span.end:
+            break
+        out.append(ent)
+    return out
 
 
 @functools.cache

@@ -32,8 +32,8 @@ SECTIONS = {
               f"{CANONICAL.format('speaker_entity_id')} AS speaker, speaker_text "
               'FROM quotes ORDER BY document_id, "start"',
     "claims": 'SELECT id, document_id AS document, "start", "end", surface, '
-              f"{CANONICAL.format('source_entity_id')} AS source, source_text, cue, cue_start, cue_end, kind "
-              'FROM claims ORDER BY document_id, "start", id',
+              f"{CANONICAL.format('source_entity_id')} AS source, source_text, cue, cue_start, cue_end, kind, "
+              'claim_key FROM claims ORDER BY document_id, "start", id',
     "citations": f'SELECT document_id AS document, cited, {CANONICAL.format("entity_id")} AS entity, '
                  '"start", "end", surface, kind FROM citations ORDER BY document_id, "start"',
     "groups": "SELECT g.id, g.label, g.category, g.status, g.note, "
@@ -113,10 +113,10 @@ def write_csv(ledger: Ledger, out: IO[str]) -> None:
 
 
 CLAIMS_CSV_COLUMNS = ["kind", "source", "cue", "content", "outlet", "published", "document", "start", "end",
-                      "claim_id"]
+                      "claim_id", "claim_key"]
 CLAIMS_CSV_QUERY = """
 SELECT c.kind, coalesce(e.name, c.source_text) AS source, c.cue, c.surface AS content, d.outlet, d.published,
-       d.source AS document, c."start", c."end", c.id AS claim_id
+       d.source AS document, c."start", c."end", c.id AS claim_id, c.claim_key
 FROM claims c JOIN documents d ON d.id = c.document_id
 LEFT JOIN resolved_entities e ON e.id = c.source_entity_id
 ORDER BY d.source, c."start", c.id

@@ -1,7 +1,12 @@
 """Group: figures from any documents that count the same thing, and whether their sources agree.
 
-Figures group by story (documents that share their main entities), category, counted subject and
-whether they are a total or an increment ("an additional 20,000" is not the deployed total). Each group gets a status from its originators: the
+Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
+subject with its scope ("people at the hospital" apart from "people") and whether they are a total or
+an increment ("an additional 20,000" is not the deployed total). Measures compare in one unit
+("10 km" and "six miles"); a sum restated in another currency is not compared; ages, durations,
+ranks and years never conflict; originators whose names are spellings of one name are one, and a
+part of an organisation ("Ukraine's military intelligence") is not the organisation. Outlets come
+from metadata, the URL's host or an "Original Source:" line, else are unknown, never a file name. Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
 
@@ -209,6 +214,8 @@ def one_name_one_originator(members: list[Member], similarity: float) -> list[Me
 def relayed_by(members: list["Member"]) -> str:
     outlets = {m.outlet for m in members if m.outlet}
     unknown = {m.document for m in members if not m.outlet}
+    if not outlets:
+        return f"in {len(unknown)} document(s) of unknown outlet"
     said = f"relayed by {len(outlets)} outlet(s)"
     return said + (f" and {len(unknown)} document(s) of unknown outlet" if unknown else "")
 

@@ -301,7 +301,15 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         fetcher = Fetcher(ledger) if any(is_url(p) for p in paths) else None
         items = read_expanded(expanded, overrides, fetcher=fetcher, **({"stdin": stdin} if stdin is not None else {}))
         warn = (lambda line: (progress.close(), echo(line))) if not quiet else (lambda line: None)
-        articles = timed(_new_articles(items, ledger, report, on_skip, tick, warn), "ingest", report)
+        origins: dict[str, str] = {}  # input key -> file and line, for JSON lines: the store's skips name them
+
+        def remember(pairs: Iterator[tuple[Article, str]]) -> Iterator[tuple[Article, str]]:
+            for article, key in pairs:
+                if article.origin:
+                    origins[key] = article.origin
+                yield article, key
+
+        articles = timed(remember(_new_articles(items, ledger, report, on_skip, tick, warn)), "ingest", report)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
         elif jobs > 1:
@@ -312,7 +320,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         try:
             for key, result in results:
                 started_store = time.perf_counter()
-                store_one(ledger, key, result, run_id, report, on_skip)
+                store_one(ledger, key, result, run_id, report, on_skip, origins.pop(key, None))
                 report.add("store", time.perf_counter() - started_store)
                 if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
                     fetcher.mark_stored(result.document.source, result.document.id)
@@ -364,7 +372,7 @@ def analysed_on_dask(articles: Iterator[tuple[Article, str]], scheduler: Optiona
 
 
 def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: BuildReport,
-              on_skip: Callable[[Skipped], None]) -> None:
+              on_skip: Callable[[Skipped], None], origin: Optional[str] = None) -> None:
     if isinstance(result, Skipped):
         on_skip(result)
         return
@@ -374,8 +382,9 @@ def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: Bui
         report.unchanged += 1
         return
     if existing is not None:
-        on_skip(Skipped(make_id(document.source, "duplicate", existing[0]), document.source,
-                        f"same article text as {existing[0]}, already in the ledger", "CL108"))
+        source, named = (origin, f" ({document.source})") if origin and origin != document.source else (document.source, "")
+        on_skip(Skipped(make_id(source, "duplicate", existing[0]), source,
+                        f"same article text as {existing[0]}, already in the ledger{named}", "CL108"))
         return
     report.stored += 1
     report.words += len(document.text.split())

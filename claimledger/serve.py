@@ -246,7 +246,8 @@ class Explorer:
                 'SELECT m."start", m."end", e.canonical_id FROM mentions m '
                 "JOIN resolved_entities e ON e.id = m.entity_id WHERE m.document_id = ?", (document_id,))]
             claims = self._claims(l, "WHERE c.document_id = ?", (document_id,), 1, 10_000, 'c."start", c.id')
-            spans += [{"kind": "claim", "start": c["start"], "end": c["end"], "href": f"#claim-{c['id']}"} for c in claims]
+            spans += [{"kind": "claim", "start": c["start"], "end": c["end"], "href": f"#claim-{c['id']}"}
+                      for c in claims]
         doc = dict(row)
         return {"document": {k: v for k, v in doc.items() if k != "text"}, "segments": segments(doc["text"], spans),
                 "claims": claims}
@@ -298,7 +299,7 @@ class Explorer:
         return {"quotes": rows, "speaker": speaker, **paging(page, total)}
 
     def _claims(self, l: Ledger, where: str, params: tuple, page: int, size: int = PAGE_SIZE,
-                order: str = 'coalesce(e.name, c.source_text), d.source, c."start", c.id') -> list[dict]:
+                order: str = 'coalesce(e.name, c.source_text, \'\'), d.source, c."start", c.id') -> list[dict]:
         """Claims with their source, cue, content, kind and document, and the other outlets that
         carry the same claim (`relays.carriers`)."""
         from .relays import CLAIMS, carriers
@@ -325,7 +326,7 @@ class Explorer:
                     self.facet_cache.clear()
                 facets = self.facet_cache[key] = {name: [dict(r) for r in l.rows(
                     f"SELECT {expr} AS value, count(*) AS n {CLAIMS_FROM} {where} GROUP BY value "
-                    "ORDER BY n DESC, value LIMIT 20", params)] for name, expr in CLAIM_FACETS.items()}
+                    "ORDER BY n DESC, value NULLS FIRST LIMIT 20", params)] for name, expr in CLAIM_FACETS.items()}
         return {"claims": claims, "facets": facets, "filters": filters, **paging(page, total)}
 
     def search(self, q: str, page: int) -> dict:

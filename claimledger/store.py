@@ -330,8 +330,8 @@ class Ledger:
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
             count += 1
         self.conn.execute("DELETE FROM claim_buckets")
-        for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d ON d.id = c.document_id '
-                                          'ORDER BY d.rowid, c."start", c.id')):
+        for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d '
+                                          'ON d.id = c.document_id ORDER BY d.rowid, c."start", c.id')):
             self._file_claim(row[0], row[1])
         self.conn.execute("DELETE FROM pending WHERE kind = 'story'")
         self._recount_all()

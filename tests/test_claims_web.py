@@ -182,3 +182,47 @@ def test_the_bundled_examples_have_claims_on_the_page(tmp_path):
     build([str(EXAMPLES)], str(db), quiet=True)
     page = client(db).get("/claims.json").json()
     assert page["total"] >= 20 and {"direct", "indirect"} <= {x["kind"] for x in page["claims"]}
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh database on the server of CLAIMLEDGER_TEST_POSTGRES (as in tests/test_store_postgres.py)."""
+    import os
+    import uuid
+
+    server = os.environ.get("CLAIMLEDGER_TEST_POSTGRES")
+    if not server:
+        pytest.skip("CLAIMLEDGER_TEST_POSTGRES is not set: .ci/run starts a PostgreSQL server and sets it")
+    psycopg = pytest.importorskip("psycopg", reason="psycopg is not installed: pip install 'psycopg[binary]'")
+    name = f"claimledger_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield server.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_claims_read_the_same_on_postgresql_and_search_finds_them(tmp_path, postgres_url):
+    sqlite_db = tmp_path / "l.db"
+    build([str(FIXTURE)], str(sqlite_db), quiet=True)
+    build([str(FIXTURE)], postgres_url, quiet=True)
+    on_sqlite, on_postgres = client(sqlite_db), client(postgres_url)
+    claims = on_sqlite.get("/claims.json").json()["claims"]
+    pages = ["/claims.json", "/claims.json?source=Iness%20Calder", *{f"/documents/{c['document']}.json" for c in claims},
+             *{f"/entities/{c['source_id']}.json" for c in claims}]
+    for page in pages:
+        assert on_postgres.get(page).json() == on_sqlite.get(page).json(), page
+    found = on_postgres.get("/search.json", params={"q": "pontoons"}).json()["claims"]
+    assert len(found) == 1 and "\x02pontoons\x03" in found[0]["snippet"]
+
+
+def test_the_export_carries_each_claims_key(relay_db):
+    import json
+
+    from .conftest import exported
+
+    claims = json.loads(exported(relay_db))["claims"]
+    keys = {(c["source"], c["surface"][:30]): c["claim_key"] for c in claims}
+    ferry = {k: v for k, v in keys.items() if "ferry terminal" in k[1]}
+    assert len(ferry) == 3 and len(set(ferry.values())) == 1  # one key; the sources tell the statements apart
+    assert len({c["source"] for c in claims if c["claim_key"] == next(iter(ferry.values()))}) == 2

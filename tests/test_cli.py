@@ -105,3 +105,56 @@ def test_regroup_files_everything_anew_and_changes_nothing_under_the_same_settin
     assert result.returncode == 0, result.stderr
     assert "5 documents filed" in result.stderr
     assert exported(db) == before
+
+
+def one_line(result):
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_export_and_report_to_a_missing_folder_are_one_line(example_ledger, tmp_path):
+    for command in ("export", "report"):
+        result = run_cli(command, "--db", str(example_ledger), "-o", str(tmp_path / "missing" / "x.out"))
+        assert result.returncode == 2 and "cannot write" in one_line(result)
+
+
+def test_a_db_that_cannot_be_a_ledger_file_is_named_plainly(tmp_path):
+    (tmp_path / "good.txt").write_text((EXAMPLES / "kursk-wire.txt").read_text())
+    folder = run_cli("build", str(tmp_path / "good.txt"), "--db", str(tmp_path))
+    assert folder.returncode == 4 and "is a folder" in one_line(folder)
+    nowhere = run_cli("build", str(tmp_path / "good.txt"), "--db", str(tmp_path / "no" / "l.db"))
+    assert nowhere.returncode == 4 and "does not exist" in one_line(nowhere)
+    read = run_cli("export", "--db", str(tmp_path))
+    assert read.returncode == 4 and "is a folder" in one_line(read)
+
+
+def test_a_build_that_stores_nothing_leaves_no_ledger(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    db = tmp_path / "l.db"
+    result = run_cli("build", str(tmp_path / "empty.txt"), "--db", str(db))
+    assert result.returncode == 2 and not db.exists()
+    assert not list(tmp_path.glob("l.db*"))
+
+
+def test_published_must_be_written_as_the_help_says(tmp_path):
+    result = run_cli("build", str(EXAMPLES), "--db", str(tmp_path / "l.db"), "--published", "12/01/2025")
+    assert result.returncode == 2 and "YYYY-MM-DD" in one_line(result)
+    assert not (tmp_path / "l.db").exists()
+
+
+def test_timings_name_every_stage(tmp_path):
+    result = run_cli("build", str(EXAMPLES / "kursk-wire.txt"), "--db", str(tmp_path / "l.db"), "-q", "--timings")
+    assert result.returncode == 0, result.stderr
+    stages = result.stderr.strip().splitlines()[-1]
+    for stage in ("load model", "ingest", "clean", "annotate", "extract", "store", "link", "group"):
+        assert f"{stage} " in stages, (stage, stages)
+
+
+def test_a_bad_published_in_a_json_line_is_one_warning_and_the_article_is_kept(tmp_path):
+    line = json.dumps({"text": "Officials said on Monday that 30 soldiers had been wounded near the border.",
+                       "published": "not known"})
+    result = run_cli("build", "-", "--db", str(tmp_path / "l.db"), stdin=line + "\n")
+    assert result.returncode == 0 and "stored 1" in result.stderr
+    [warning] = [l for l in result.stderr.splitlines() if l.startswith("warning")]
+    assert "<stdin>:1" in warning and "not known" in warning

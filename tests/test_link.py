@@ -40,3 +40,28 @@ def test_similar_names_of_different_people_stay_apart(tmp_path):
     data = built(tmp_path)
     names = {e["name"] for e in data["entities"] if e["type"] == "PERSON"}
     assert {"Sokil Park", "Pak Yusung"} <= names
+
+
+ORDERED = [
+    "The U.S. said on Monday that it would send 40 more engineers to the port, officials said.",
+    "US officials said the engineers would arrive within a week and stay until the repairs ended.",
+    "The United States has already sent 120 engineers to the region, the State Department said.",
+]
+
+
+def linked_names(tmp_path, names):
+    folder = tmp_path / "-".join(names)
+    folder.mkdir()
+    for name, text in zip(names, ORDERED):
+        (folder / name).write_text(text)
+    db = folder / "l.db"
+    build([str(folder)], str(db), quiet=True)
+    data = json.loads(exported(db))
+    by_id = {e["id"]: e for e in data["entities"]}
+    return sorted({by_id[m["entity"]]["name"] for m in data["mentions"] if m["surface"] in ("U.S.", "US")})
+
+
+def test_acronym_links_do_not_depend_on_the_order_of_the_inputs(tmp_path):
+    first = linked_names(tmp_path, ["a.txt", "b.txt", "c.txt"])
+    second = linked_names(tmp_path, ["b.txt", "a.txt", "c.txt"])  # "US" stored before "U.S."
+    assert first == second == ["United States"]

@@ -37,3 +37,29 @@ def test_a_dask_cluster_writes_the_same_ledger(tmp_path):
     report = build(inputs, str(dask), quiet=True, engine="dask", jobs=2)
     assert report.stored == 11
     assert exported(one) == exported(dask)
+
+
+def test_worker_processes_are_gone_when_the_build_returns(tmp_path):
+    import multiprocessing
+
+    build([str(EXAMPLES)], str(tmp_path / "l.db"), quiet=True, jobs=2)
+    assert multiprocessing.active_children() == []
+
+
+def test_bad_json_lines_are_skipped_one_row_each_named_by_file_and_line(tmp_path):
+    import json
+
+    from claimledger.store import Ledger
+
+    lines = [{"text": "Share", "url": "https://same.test/a"}, {"text": "Save", "url": "https://same.test/a"},
+             {"text": "The council said on Tuesday that 14 families had been moved from the flooded streets."}]
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in lines) + "\n")
+    db = tmp_path / "l.db"
+    for jobs in (1, 2):
+        report = build([str(tmp_path / "in.jsonl")], str(db if jobs == 1 else tmp_path / "two.db"), quiet=True,
+                       jobs=jobs)
+        assert report.stored == 1
+        assert sorted(s.source.rsplit("/", 1)[-1] for s in report.skipped) == ["in.jsonl:1", "in.jsonl:2"]
+        assert all("https://same.test/a" in s.reason for s in report.skipped)
+    with Ledger(db, readonly=True) as ledger:
+        assert ledger.count("skipped") == 2

@@ -224,6 +224,10 @@ def referent_of_description(head, index: MentionIndex, settings: Settings) -> Op
         return None
     table = settings["attribution"]
     lemma = head.lemma_.lower()
+    if lemma in table["source_nouns"]:
+        earlier = owner_of_earlier_mention(head, index, table)
+        if earlier is not None:
+            return earlier
     if lemma in table["person_role_nouns"] or PERSON_NOUN.search(head.lower_):
         found = index.salient_person_before(head.idx, table["description_reach_chars"])
     elif lemma in table["unresolved_nouns"]:
@@ -233,6 +237,23 @@ def referent_of_description(head, index: MentionIndex, settings: Settings) -> Op
     if found is None or head.idx - found.end > table["description_reach_chars"]:
         return None
     return found
+
+
+def owner_of_earlier_mention(head, index: MentionIndex, table: dict) -> Optional[Located]:
+    """"The report predicted ...": the report named before it ("a report by Forrester Research",
+    "the IMF's report") belongs to the entity named in that earlier phrase."""
+    doc = head.doc
+    reach = head.idx - table["description_reach_chars"] * 3
+    for t in reversed(doc[:head.i]):
+        if t.idx < reach:
+            break
+        if t.pos_ != "NOUN" or t.lemma_.lower() != head.lemma_.lower():
+            continue
+        words = list(t.subtree)
+        owner = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text))
+        if owner is not None:
+            return owner
+    return None
 
 
 def counted_subject(words: list) -> bool:
@@ -253,8 +274,24 @@ def proper_name_before(verb) -> list:
     return words
 
 
+def earlier_reporter(doc, verb, index: MentionIndex, settings: Settings, depth: int):
+    """"..., the report predicted. ..., it said": "it" reporting goes on with whoever reported
+    last, in this sentence or the one before, when that was a body or its document."""
+    sent = verb.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    verbs = [v for v in reporting_verbs(doc[start:verb.i], settings) if v.i < verb.i]
+    for v in reversed(verbs):
+        words = subject_tokens(v)
+        if not words or words[0].lower_ == "it":
+            continue
+        found = subject_source(doc, v, index, v.sent.start_char, settings, depth=depth + 1)
+        if found and found[0]:
+            return found
+    return None
+
+
 def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settings,
-                   item: tuple[int, int] = (0, 0)) -> Optional[tuple[Optional[str], str]]:
+                   item: tuple[int, int] = (0, 0), depth: int = 0) -> Optional[tuple[Optional[str], str]]:
     """The reporting verb's subject as (entity id or None, the words naming it); None when there is
     none, or when the subject holds the item itself ("Just 9 percent of voters said ...")."""
     words = subject_tokens(verb)
@@ -268,6 +305,10 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     if head.lower_ in PERSON_PRONOUNS:
         found = index.last_before(before, {"PERSON"})
         return (found.entity, text_of(doc)[found.start:found.end]) if found else None
+    if head.lower_ == "it" and depth < 2:
+        earlier = earlier_reporter(doc, verb, index, settings, depth)
+        if earlier is not None:
+            return earlier
     if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, text_of(doc)[found.start:found.end]) if found else None
@@ -275,9 +316,22 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     if head.pos_ == "PRON" and not located:
         return None
     phrase = surface.rstrip(" ,;:-—–")
+    if located is None and head.pos_ == "PROPN":
+        phrase = proper_name_of(doc, head)  # "40-year-old Ana Ruiz, a nurse" is Ana Ruiz
     if len(phrase.split()) > MAX_SOURCE_WORDS:
         return (located.entity, text_of(doc)[located.start:located.end]) if located else None
     return (located.entity if located else None), phrase
+
+
+def proper_name_of(doc, head) -> str:
+    """The run of proper nouns around a name's head word, without its titles' descriptions, age or
+    appositive."""
+    first = last = head.i
+    while first - 1 >= head.sent.start and doc[first - 1].pos_ == "PROPN" and doc[first - 1].head.i in range(first - 1, last + 2):
+        first -= 1
+    while last + 1 < head.sent.end and doc[last + 1].pos_ == "PROPN" and doc[last + 1].head == head:
+        last += 1
+    return text_of(doc)[doc[first].idx:doc[last].idx + len(doc[last].text)]
 
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,

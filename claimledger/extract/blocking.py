@@ -5,8 +5,10 @@ so that the store can file a new document among a ledger of any size with a few 
 
     text_signature   the MinHash of the text's word shingles (near-copies)
     minhash_bands    LSH band buckets of that signature: two near-copies share a bucket
-    story_keys       pairs of the document's main entities, each with what it is most about: two
-                     documents of one story share a pair
+    story_keys       pairs of the document's main entities, each with what it is most about (kept
+                     in the ledger; stories themselves are filed by content)
+    story_terms      the document's weighted words: the store files it in the story whose centroid
+                     its TF-IDF vector is most like
     name_block       the opening letters of a name's last word: names compared for spelling
 """
 from __future__ import annotations

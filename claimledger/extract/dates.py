@@ -17,7 +17,7 @@ import re
 from datetime import date, timedelta
 from typing import Optional
 
-from ..annotate import text_of
+from ..annotate import ents_within, text_of
 from ..settings import Settings
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -123,7 +123,7 @@ def as_of(doc, start: int, end: int, published: Optional[str], settings: Setting
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return published or None
-    candidates = [e for e in span.sent.ents if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)]
+    candidates = [e for e in ents_within(span.sent) if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)]
     clock = settings["dates"]["relative"]["clock_pattern"]
     for ent in sorted(candidates, key=lambda e: abs(e.start_char - start)):
         if re.search(clock, (ent.text + text_of(doc)[ent.end_char:ent.end_char + 12]).lower()):

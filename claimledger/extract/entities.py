@@ -8,6 +8,8 @@ documents gets the same id without any cross-document step.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -88,8 +90,39 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
             f.label = "PERSON"
         else:
             f.label = max((lab for (s, lab) in votes if s == f.surface), key=lambda lab: votes[(f.surface, lab)])
+    for surface in places_taken_for_people(doc, raw, settings):
+        for f in raw:
+            if f.surface == surface:
+                f.label = "GPE"
     kept = [f for f in raw if f.label in labels]
     return sorted(kept + propagated_names(doc, kept, settings), key=lambda f: f.start)
+
+
+def places_taken_for_people(doc, found: list[Found], settings: Settings) -> set[str]:
+    """One-word "people" that the text only ever puts where places go: after a locative preposition
+    ("the win at Blackburn") or before a place noun ("in Suka Makmur village"), never speaking and
+    never with a title: places the small model labelled as people."""
+    table = settings["entities"]
+    preps, nouns = set(table["locative_preps"]), set(table["place_nouns"])
+    cues = set(settings["attribution"]["cue_verbs"])
+    by_surface: dict[str, list[Found]] = {}
+    for f in found:
+        by_surface.setdefault(f.surface, []).append(f)
+    places = set()
+    for surface, items in by_surface.items():
+        if any(f.label != "PERSON" for f in items):
+            continue
+        spans = [doc.char_span(f.start, f.end, alignment_mode="expand") for f in items]
+        if any(span is None for span in spans):
+            continue
+        def placed(span) -> bool:
+            before = doc[span.start - 1].lower_ if span.start > 0 else ""
+            after = doc[span.end].lower_ if span.end < len(doc) else ""
+            return before in preps or after in nouns
+        if all(placed(span) for span in spans) and not any(speaks(span, cues) for span in spans) and \
+                not any(has_title_before(text_of(doc), f.start, table["titles"]) for f in items):
+            places.add(surface)
+    return places
 
 
 def outlet_names(text: str, settings: Settings) -> set[str]:
@@ -132,9 +165,12 @@ def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]
     pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(
         re.escape(n) for n in sorted(names, key=len, reverse=True)))
     taken = sorted((f.start, f.end) for f in found)
+    starts = [s for s, _ in taken]
+    reach = list(itertools.accumulate((e for _, e in taken), max))  # the furthest end up to each span
     out = []
     for m in pattern.finditer(text_of(doc)):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        before = bisect.bisect_left(starts, m.end())  # the spans that start before this match ends
+        if before and reach[before - 1] > m.start():  # ...one of which ends after it starts
             continue
         span = doc.char_span(m.start(), m.end())
         if span is None or not all(t.pos_ == "PROPN" or t.is_title or t.is_upper for t in span):
@@ -185,9 +221,44 @@ def link_short_forms(found: list[Found]) -> dict[int, Found]:
     """For each mention, the mention whose name is its canonical form."""
     canon: dict[int, Found] = {}
     full_names = [f for f in found if len(f.surface.split()) > 1]
+    by_word: dict[str, list[tuple[int, int, Found]]] = {}  # (start, order, full name) under each key
+    by_initials: dict[str, list[tuple[int, int, Found]]] = {}
+    for k, full in enumerate(full_names):
+        if full.label == "PERSON":
+            for word in set(full.surface.replace("-", " ").split()):
+                by_word.setdefault(word, []).append((full.start, k, full))
+        elif full.label in ("ORG", "GPE"):
+            by_initials.setdefault(initials(full.surface), []).append((full.start, k, full))
+    for table in (by_word, by_initials):
+        for entries in table.values():
+            entries.sort(key=lambda e: e[:2])
     for f in found:
-        canon[id(f)] = best_full_form(f, full_names) or f
+        canon[id(f)] = _indexed_full_form(f, by_word, by_initials) or f
     return canon
+
+
+def _indexed_full_form(short: Found, by_word: dict, by_initials: dict) -> Optional[Found]:
+    """`best_full_form` over the full names indexed by word and by initials: the same choice (the
+    nearest full name before, else the first after), without reading every full name per mention."""
+    tokens = short.surface.split()
+    if len(tokens) > 1:
+        return None
+    word = tokens[0]
+    lists = []
+    if short.label == "PERSON" and word in by_word:
+        lists.append(by_word[word])
+    if word.isupper() and len(word) >= 2 and word in by_initials:
+        lists.append(by_initials[word])
+    before, after = [], []
+    for entries in lists:
+        starts = [e[0] for e in entries]
+        i = bisect.bisect_left(starts, short.start)
+        if i:
+            j = bisect.bisect_left(starts, starts[i - 1])  # the first of the latest start before
+            before.append(entries[j])
+        after.append(entries[0])
+    chosen = max(before, key=lambda e: (e[0], -e[1])) if before else min(after, key=lambda e: e[:2], default=None)
+    return chosen[2] if chosen else None
 
 
 def best_full_form(short: Found, full_names: list[Found]) -> Optional[Found]:

@@ -7,13 +7,12 @@ cue in the sentence, the originator from `attribution.find_source`.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from typing import Optional
 
-from ..annotate import text_of
+from ..annotate import ents_of, text_of
 from ..models import Quantity, Quote, make_id
 from ..settings import Settings
 from .attribution import MentionIndex, find_source, source_in_discourse
@@ -170,7 +169,7 @@ def counts_a_toll(doc, match: NumberMatch, counted: Optional[str], category: Opt
 
 def is_duration_or_age(text: str, match: NumberMatch, doc, f: dict) -> bool:
     """"10 years", "a 30-minute interview", "aged 17 and 20": amounts of time, not dates."""
-    ent = next((e for e in doc.ents if e.start_char <= match.core_start < e.end_char), None)
+    ent = next((e for e in ents_of(doc) if e.start_char <= match.core_start < e.end_char), None)
     window = text[match.core_start:max(match.end, ent.end_char if ent else match.end) + 12].lower()
     before = text[max(0, match.start - 20):match.start].lower()
     units = "|".join(f["duration_units"])
@@ -303,7 +302,7 @@ def main_places(doc, f: dict) -> set[str]:
     cached = doc.user_data.get("claimledger_main_places")
     if cached is None:
         counts: dict[str, int] = {}
-        for ent in doc.ents:
+        for ent in ents_of(doc):
             if ent.label_ in f["scope_labels"]:
                 counts[ent.text.lower()] = counts.get(ent.text.lower(), 0) + 1
         cached = set(sorted(counts, key=lambda k: (-counts[k], k))[:f["scope_main_places"]])
@@ -377,7 +376,7 @@ def whose_age(doc, match: NumberMatch) -> Optional[str]:
     if span is None:
         return None
     if is_appositive_age(doc, span):
-        ent = next((e for e in doc.ents if e.end == span.start - 1 and e.label_ == "PERSON"), None)
+        ent = next((e for e in ents_of(doc) if e.end == span.start - 1 and e.label_ == "PERSON"), None)
         if ent is not None:
             return ent.text
     for tok in doc[span.end:min(len(doc), span.end + 6)]:
@@ -589,20 +588,6 @@ def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
     return found if found[1] else (inside.speaker, inside.speaker_text)
 
 
-def is_running_count(doc, match: NumberMatch, category: str, settings: Settings) -> bool:
-    """A toll counted so far ("had so far been confirmed dead", "rose to 24"): a floor."""
-    f = settings["figures"]
-    if category not in f["people_verb_categories"]["categories"]:
-        return False
-    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
-    if span is None:
-        return False
-    reach = f["running_count_chars"]
-    sent = span.sent
-    window = text_of(doc)[max(sent.start_char, match.start - reach):min(sent.end_char, match.end + reach)].lower()
-    return any(re.search(cue, window) for cue in f["running_count_cues"])
-
-
 def holds_the_figure(text: str, match: NumberMatch, source_text: Optional[str]) -> bool:
     """Whether the source phrase found is the one the figure itself stands in ("Ann Lee, a
     22-year-old resident, said"): what a figure describes never originates it."""
@@ -645,8 +630,6 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
         if is_lone_pronoun(match, text, settings) and not counts_a_toll(doc, match, counted, category, settings):
             continue
         counted = what_is_measured(doc, match, counted, category, settings)
-        if match.qualifier in ("exact", "approximate") and is_running_count(doc, match, category, settings):
-            match = dataclasses.replace(match, high=None, qualifier="floor")
         source, source_text = source_of(doc, match, index, quotes, settings, relations)
         surface = text[match.start:match.end]
         out.append(Quantity(

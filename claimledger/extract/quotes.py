@@ -28,10 +28,39 @@ QUOTE_OPENERS = {"“", "\"", "‘", "'", "«", "„", "``", "''"}
 def quote_spans(text: str, settings: Settings) -> list[tuple[int, int]]:
     """(start, end) of each direct quote's words, paragraph by paragraph."""
     table = settings["quotes"]
-    spans = []
+    spans: list[tuple[int, int]] = []
+    carried = 0  # lines an open quote has run on for
     for para in PARAGRAPH.finditer(text):
-        spans.extend(paragraph_quotes(text, *para.span(), table))
+        p_start, p_end = para.span()
+        if spans and spans[-1][1] == open_end(text, spans[-1]) and carried < table["continued_lines"]:
+            closer = closing_mark_opening(text, p_start, p_end, table)
+            if closer is not None:  # one sentence a line: the quote closes on a later line
+                spans[-1] = (spans[-1][0], closer)
+                carried += 1
+                spans.extend(paragraph_quotes(text, closer + 1, p_end, table))
+                continue
+        carried = 0
+        spans.extend(paragraph_quotes(text, p_start, p_end, table))
     return [trimmed(text, s, e) for s, e in spans if len(WORD.findall(text[s:e])) >= table["min_words"]]
+
+
+def open_end(text: str, span: tuple[int, int]) -> int:
+    """Where a quote left open at its paragraph's end stops: that end (-1 when it was closed)."""
+    end = span[1]
+    return end if end == len(text) or text[end] == "\n" else -1
+
+
+def closing_mark_opening(text: str, p_start: int, p_end: int, table: dict) -> Optional[int]:
+    """Where a paragraph's first quote mark is, when that mark closes a quote opened before it (it
+    follows a word or a comma, not a space: '... of a tsunami," said ...'); else None."""
+    marks = set(table["closers"]) | {'"'}
+    for i in range(p_start, p_end):
+        ch = text[i]
+        if ch in marks:
+            return i if i > p_start and not text[i - 1].isspace() else None
+        if ch in table["openers"]:
+            return None
+    return None
 
 
 def paragraph_quotes(text: str, p_start: int, p_end: int, table: dict) -> list[tuple[int, int]]:

@@ -126,3 +126,25 @@ def test_an_accusation_reports_its_object_and_what_it_is_accused_of(nlp, setting
     [claim] = indirect(claims)
     assert claim.surface.startswith("the council of hiding")
     assert names[claim.source] == "Ida Marsh"
+
+
+def test_a_quote_set_one_sentence_a_line_closes_on_a_later_line(nlp, settings):
+    text = ('"The water came up to the roof.\nWe lost everything we had," said farmer Ruth Okafor.\n'
+            'The river fell by evening.')
+    claims, names, _ = read(nlp, settings, text)
+    [quote] = [c for c in claims if c.kind == "direct"]
+    assert quote.surface.startswith("The water came up") and quote.surface.endswith("everything we had,")
+    assert "Ruth Okafor" in (names.get(quote.source) or quote.source_text)
+
+
+def test_an_unnamed_speaker_with_an_age_and_apposition_is_named_by_the_name(nlp, settings):
+    claims, names, _ = read(nlp, settings, '"We have nowhere to go," said 52-year-old Tomas Vireo, a baker.')
+    [quote] = [c for c in claims if c.kind == "direct"]
+    assert (names.get(quote.source) or quote.source_text) == "Tomas Vireo"
+
+
+def test_the_report_belongs_to_whoever_published_the_report_named_before(nlp, settings):
+    text = ("Sales of bicycles will double by 2030, according to a report by analysts Pell Research.\n\n"
+            "Growth will come from cities, the report predicted. Commuters will buy 40 million bikes, it said.")
+    _, _, figures = read(nlp, settings, text)
+    assert figures[40_000_000][0] == "Pell Research"

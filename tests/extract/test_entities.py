@@ -33,3 +33,20 @@ def test_titles_and_possessives_are_not_part_of_names(nlp, settings):
 def test_ids_ignore_spelling_of_hyphens_and_dots():
     assert name_key("Kim Jong-un") == name_key("Kim Jong Un")
     assert entity_id("GPE", "U.S.") == entity_id("GPE", "US")
+
+
+def test_a_place_the_model_calls_a_person_is_a_place_by_where_the_text_puts_it(nlp, settings):
+    from claimledger.extract.entities import extract_entities
+
+    doc = nlp("A landslide hit Dunmore village on Tuesday, killing one man.")
+    assert [e.label_ for e in doc.ents if e.text == "Dunmore"] == ["PERSON"]  # what the model says
+    entities, _ = extract_entities(doc, "d", settings)
+    assert [e.type for e in entities if e.name == "Dunmore"] == ["GPE"]
+
+
+def test_a_person_who_speaks_stays_a_person(nlp, settings):
+    from claimledger.extract.entities import extract_entities
+
+    doc = nlp("Anna Kelmora arrived at noon. Kelmora said the road was open.")
+    entities, _ = extract_entities(doc, "d", settings)
+    assert any(e.type == "PERSON" and "Kelmora" in e.name for e in entities)
