@@ -1,6 +1,14 @@
 """Benchmark: a full `claimledger build` against a baseline run in the same process.
 
     .venv/bin/python bench/bench_build.py --n 200
+    .venv/bin/python bench/bench_build.py --bbc 100 --rounds 3     # real articles, 1 and 2 processes
+
+With `--bbc N` the corpus is N real articles of ../shared/corpora/bbc-news-sample (copied at run
+time, never into the project), and the run measures two ratios, each against spaCy alone on the same
+files: a one-process build against `nlp.pipe`, and `--jobs 2` against `nlp.pipe(n_process=2)`
+(each side starting its processes and loading the model in them). Baseline and build alternate,
+round after round, so that the machine's other load falls on both alike; the ratio printed is the
+median of the rounds' ratios, with each round's numbers.
 
 The corpus is N documents made from the seed articles (../shared/seeds, else the bundled examples),
 each with a unique closing line so none is a duplicate. The baseline reads the same files and runs
@@ -64,10 +72,74 @@ def claimledger_build(paths: list[Path], folder: Path) -> tuple[float, int]:
     return elapsed, report.words
 
 
+def bbc_corpus(folder: Path, n: int) -> list[Path]:
+    bbc = ROOT.parent / "shared" / "corpora" / "bbc-news-sample" / "bbc"
+    if not bbc.is_dir():
+        raise SystemExit(f"{bbc} is absent: --bbc needs the project's ../shared folder")
+    paths = []
+    for source in sorted(bbc.glob("*/*.txt"))[:n]:
+        path = folder / f"{source.parent.name}-{source.name}"
+        path.write_bytes(source.read_bytes())
+        paths.append(path)
+    return paths
+
+
+def spacy_alone(nlp, paths: list[Path], processes: int) -> float:
+    started = time.perf_counter()
+    texts = (p.read_text(encoding="utf-8", errors="replace") for p in paths)
+    for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
+        pass
+    return time.perf_counter() - started
+
+
+def build_seconds(folder: Path, db: Path, jobs: int, expected: int) -> tuple[float, dict]:
+    from claimledger.pipeline import build
+
+    started = time.perf_counter()
+    report = build([str(folder)], str(db), quiet=True, jobs=jobs)
+    elapsed = time.perf_counter() - started
+    assert report.stored == expected, report.summary()
+    return elapsed, report.stages
+
+
+def ratios(n: int, rounds: int) -> int:
+    import statistics
+
+    import spacy
+
+    from claimledger.annotate import load_nlp
+    from claimledger.settings import load_settings
+
+    model = load_settings()["annotate"]["model"]
+    nlp = spacy.load(model)
+    nlp("warm up")
+    load_nlp()("warm up")
+    results: dict[int, list[float]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "bbc"
+        folder.mkdir()
+        paths = bbc_corpus(folder, n)
+        for r in range(rounds):
+            for jobs in (1, 2):
+                base = spacy_alone(nlp, paths, jobs)
+                ours, stages = build_seconds(folder, Path(tmp) / f"r{r}-j{jobs}.db", jobs, len(paths))
+                results[jobs].append(ours / base)
+                shown = ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
+                print(f"round {r + 1}, {jobs} process{'es' if jobs > 1 else ''}: nlp.pipe {base:.2f} s, build "
+                      f"{ours:.2f} s, ratio {ours / base:.2f}" + (f"  [{shown}]" if jobs == 1 else ""), flush=True)
+    print(f"{len(paths)} BBC articles, full {model}, {rounds} rounds, median ratios (build / spaCy alone): "
+          f"one process {statistics.median(results[1]):.2f}, two processes {statistics.median(results[2]):.2f}")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=200, help="documents to build (default 200)")
+    ap.add_argument("--bbc", type=int, metavar="N", help="instead: N real BBC articles, ratios at 1 and 2 processes")
+    ap.add_argument("--rounds", type=int, default=3, help="with --bbc: alternating rounds (default 3)")
     args = ap.parse_args()
+    if args.bbc:
+        return ratios(args.bbc, args.rounds)
     from claimledger.settings import load_settings
 
     model = load_settings()["annotate"]["model"]

@@ -226,20 +226,36 @@ def work(task: tuple[Article, str]) -> tuple[str, Result]:
         return key, failed(article.source, exc, article)
 
 
+def work_many(tasks: list[tuple[Article, str]]) -> list[tuple[str, Result]]:
+    """A slice of articles for a worker process: their results, in order, as one process builds them."""
+    return list(analysed_here(iter(tasks), load_nlp(), load_settings()))
+
+
 def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iterator[tuple[str, Result]]:
     """The same results from `jobs` worker processes, in input order, a bounded window at a time.
-    The workers analyse the next window while the caller stores this one."""
+    The workers analyse the next window while the caller stores this one. Each worker runs the very
+    code of a one-process build (`analysed_here`, spaCy's batching included) on a slice of the window.
+    Where the system can fork, the workers are forked from this process with the model already
+    loaded (as spaCy's own `n_process` does); elsewhere each starts afresh and loads it."""
     import multiprocessing
 
-    window = jobs * load_settings()["limits"]["nlp_batch_size"]
-    pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp)
+    size = load_settings()["limits"]["nlp_batch_size"]
+    window = 2 * jobs * size
+    if "fork" in multiprocessing.get_all_start_methods():
+        load_nlp()
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp)
     try:
         running = None
         while True:
             batch = list(islice(articles, window))
-            ahead = pool.map_async(work, batch, chunksize=max(1, len(batch) // (jobs * 4))) if batch else None
+            step = max(1, min(size, -(-len(batch) // (2 * jobs))))
+            slices = [batch[i:i + step] for i in range(0, len(batch), step)]
+            ahead = pool.map_async(work_many, slices, chunksize=1) if batch else None
             if running is not None:
-                yield from running.get()
+                for results in running.get():
+                    yield from results
             if ahead is None:
                 break
             running = ahead
@@ -273,9 +289,9 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
     total = sum(1 for p in expanded if not isinstance(p, InputError))
     if jobs is None:
         jobs = auto_jobs(total, settings)
-    if jobs <= 1 and engine == "local":
+    if engine == "local":
         loading = time.perf_counter()
-        load_nlp()  # a missing model fails here, before anything is written
+        load_nlp()  # a missing model fails here, before anything is written (and forked workers share it)
         report.add("load model", time.perf_counter() - loading)
     if show_progress is None:
         show_progress = not quiet and sys.stderr.isatty()

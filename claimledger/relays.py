@@ -32,10 +32,10 @@ def source_key(source_id: Optional[str], source_text: Optional[str]) -> Optional
     return f"text:{key}" if key else None
 
 
-def relay_key(claim: dict) -> Optional[tuple[str, str]]:
-    """(source, claim key): the claims sharing it are one statement by one source."""
-    source = source_key(claim.get("source_id"), claim.get("source_text"))
-    return (source, claim["claim_key"]) if source and claim.get("claim_key") else None
+def relay_key(claim) -> Optional[tuple[str, str]]:
+    """(source, claim key) of a claim read with `CLAIMS`: the claims sharing it are one statement by one source."""
+    source = source_key(claim["source_id"], claim["source_text"])
+    return (source, claim["claim_key"]) if source and claim["claim_key"] else None
 
 
 def carriers(ledger: Ledger, claims: Iterable[dict], outlet_of, limit: int) -> None:
@@ -67,15 +67,15 @@ def carriers(ledger: Ledger, claims: Iterable[dict], outlet_of, limit: int) -> N
 def relayed(ledger: Ledger) -> list[dict]:
     """Every claim of the ledger once per statement and source: the first document's claim (by
     publication date), with `documents` (each carrying document: its outlet, source, title,
-    published, claim id and cue), in the order read. Claims without a source stand alone."""
+    published, claim id and cue: rows of `CLAIMS`), in the order read. Claims without a source
+    stand alone."""
     statements: dict[tuple, dict] = {}
     for r in ledger.rows(CLAIMS + " ORDER BY coalesce(d.published, ''), d.source, c.\"start\", c.id"):
-        row = dict(r)
-        key = relay_key(row) or ("claim", row["id"])
+        key = relay_key(r) or ("claim", r["id"])
         entry = statements.get(key)
         if entry is None:
-            entry = statements[key] = {**row, "documents": []}
-        entry["documents"].append(row)
+            entry = statements[key] = {**dict(r), "documents": []}
+        entry["documents"].append(r)
     return list(statements.values())
 
 

@@ -531,13 +531,13 @@ def claims_by_source(ledger: Ledger) -> list[dict]:
     relay = load_settings()["relay"]
     limit = relay["max_carriers_shown"]
     sources: dict[str, dict] = {}
+    named = functools.lru_cache(maxsize=None)(outlet_name)
     for s in relayed(ledger):
         key = source_key(s["source_id"], s["source_text"]) or ""
         entry = sources.setdefault(key, {"names": Counter(), "statements": []})
         entry["names"][s["source"] or relay["unknown_source"]] += 1
-        first = outlet_name(s["outlet"], s["url"], s["document_source"])
-        others = list(dict.fromkeys(outlet_name(d["outlet"], d["url"], d["document_source"])
-                                    for d in s["documents"][1:]))
+        first = named(s["outlet"], s["url"], s["document_source"])
+        others = list(dict.fromkeys(named(d["outlet"], d["url"], d["document_source"]) for d in s["documents"][1:]))
         others = [o for o in others if o != first]
         entry["statements"].append({
             "text": " ".join(s["surface"].split()), "kind": s["kind"], "cue": s["cue"] or "", "outlet": first,

@@ -83,8 +83,8 @@ def marked(snippet: str) -> Markup:
 
 def segments(text: str, spans: list[dict]) -> list[dict]:
     """The text cut at every span boundary; each piece says which item (if any) it belongs to.
-    Figures win over quotes, quotes over mentions, where spans overlap (the first listed among
-    equals). One sweep over the cuts with a heap of the spans open there: O(n log n)."""
+    Figures win over quotes, quotes over mentions, mentions over claims, where spans overlap (the
+    first listed among equals). One sweep over the cuts with a heap of the spans open there: O(n log n)."""
     rank = {"figure": 0, "quote": 1, "mention": 2, "claim": 3}
     starts, ends = [s["start"] for s in spans], [s["end"] for s in spans]
     ranks = [rank[s["kind"]] for s in spans]

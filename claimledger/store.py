@@ -232,6 +232,8 @@ class Ledger:
                 self._add_story_tables()
             if version == 2 and not readonly:
                 self._upgrade_to_claims()
+            elif version == SCHEMA_VERSION and not readonly and "claims" in tables and "claim_buckets" not in tables:
+                self._add_claim_keys()
             elif version < SCHEMA_VERSION:
                 if readonly or self.postgres:
                     raise LedgerError(f"{self.name} has an older schema ({version}); run `claimledger build` "
@@ -291,6 +293,21 @@ class Ledger:
                     self.conn.execute(statement)
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
+    def _add_claim_keys(self) -> None:
+        """Claim keys (`_file_claim`) for a ledger whose claims table came before them."""
+        with self.transaction():
+            self.conn.execute("ALTER TABLE claims ADD COLUMN claim_key TEXT")
+            for statement in store_postgres.schema(V3) if self.postgres else V3.split(";"):
+                if "claim_buckets" in statement or ("INDEX" in statement and "claim_key" in statement):
+                    self.conn.execute(statement)
+            self._file_every_claim()
+
+    def _file_every_claim(self) -> None:
+        self.conn.execute("DELETE FROM claim_buckets")
+        for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d '
+                                          'ON d.id = c.document_id ORDER BY d.rowid, c."start", c.id')):
+            self._file_claim(row[0], row[1])
+
     def _upgrade(self, version: int) -> None:
         """Brings a schema-1 ledger to schema 2 in one transaction: the new columns and tables, then
         every document filed anew (`refile`)."""
@@ -329,10 +346,7 @@ class Ledger:
             self._file_in_story(row["id"], story_keys(mentioned, self.settings), row["text"])
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
             count += 1
-        self.conn.execute("DELETE FROM claim_buckets")
-        for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d '
-                                          'ON d.id = c.document_id ORDER BY d.rowid, c."start", c.id')):
-            self._file_claim(row[0], row[1])
+        self._file_every_claim()
         self.conn.execute("DELETE FROM pending WHERE kind = 'story'")
         self._recount_all()
         self.conn.execute("DELETE FROM pending WHERE kind = 'uncounted'")

@@ -226,3 +226,16 @@ def test_the_export_carries_each_claims_key(relay_db):
     ferry = {k: v for k, v in keys.items() if "ferry terminal" in k[1]}
     assert len(ferry) == 3 and len(set(ferry.values())) == 1  # one key; the sources tell the statements apart
     assert len({c["source"] for c in claims if c["claim_key"] == next(iter(ferry.values()))}) == 2
+
+
+def test_a_ledger_whose_claims_came_before_claim_keys_gets_them_on_opening(relay_db, tmp_path):
+    import shutil
+
+    db = tmp_path / "old.db"
+    shutil.copy(relay_db, db)
+    with sqlite3.connect(db) as conn:
+        conn.executescript("DROP INDEX claims_key; DROP TABLE claim_buckets; ALTER TABLE claims DROP COLUMN claim_key;")
+    with pytest.raises(sqlite3.OperationalError):
+        sqlite3.connect(db).execute("SELECT claim_key FROM claims")
+    Ledger(db).close()
+    assert {c["id"]: c["claim_key"] for c in claims_of(db)} == {c["id"]: c["claim_key"] for c in claims_of(relay_db)}

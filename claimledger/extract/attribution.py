@@ -50,6 +50,12 @@ class MentionIndex:
                             key=lambda x: x.start)
         self.starts = [x.start for x in self.items]
         self.counts = Counter(x.entity for x in self.items)
+        self.quoted: set[int] = set()  # indexes of items inside direct quotes
+
+    def mark_quoted(self, spans: list[tuple[int, int]]) -> None:
+        """Mentions inside these quotes are what a speaker talks about, not who speaks: a pronoun
+        or a description after a quote refers past them."""
+        self.quoted = {i for i, x in enumerate(self.items) for s, e in spans if s <= x.start and x.end <= e}
 
     def inside(self, start: int, end: int) -> list[Located]:
         i = bisect.bisect_left(self.starts, start)
@@ -83,7 +89,7 @@ class MentionIndex:
         best = last
         while i >= 0 and self.items[i].start >= pos - reach:
             x = self.items[i]
-            if x.label == "PERSON" and self.counts[x.entity] > self.counts[best.entity]:
+            if x.label == "PERSON" and self.counts[x.entity] > self.counts[best.entity] and i not in self.quoted:
                 best = x
             i -= 1
         return best
@@ -91,7 +97,7 @@ class MentionIndex:
     def last_before(self, pos: int, labels: set[str]) -> Optional[Located]:
         i = bisect.bisect_left(self.starts, pos) - 1
         while i >= 0:
-            if self.items[i].label in labels and self.items[i].end <= pos:
+            if self.items[i].label in labels and self.items[i].end <= pos and i not in self.quoted:
                 return self.items[i]
             i -= 1
         return None
@@ -196,7 +202,12 @@ def subject_tokens(verb) -> Optional[list]:
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if subjects:
         return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)
-    if verb.pos_ == "NOUN":
+    if verb.pos_ == "NOUN":  # "a New York Times report that ...": the noun's owner, else the words before
+        owners = [c for c in verb.children if c.dep_ in ("poss", "compound", "nmod") and c.i < verb.i]
+        phrase_start = min((t.i for c in verb.lefts for t in c.subtree), default=verb.i)
+        joined = phrase_start > verb.sent.start and verb.doc[phrase_start - 1].pos_ == "CCONJ"
+        if owners and not joined:  # not "South Korea and the U.S. estimate that ..."
+            return sorted((t for c in owners for t in c.subtree), key=lambda t: t.i)
         return [t for t in verb.sent if t.i < verb.i] or None
     names_before = proper_name_before(verb)
     if verb.tag_ == "VBG" and names_before:
@@ -476,7 +487,7 @@ def stance_relation(doc, verb, index: MentionIndex, settings: Settings) -> Optio
     if located is None or located.label not in ("PERSON", "ORG", "NORP", "GPE"):
         return None
     content = list(clause.subtree)
-    return Relation(located.entity, doc.text[located.start:located.end], verb.idx, verb.idx + len(verb.text),
+    return Relation(located.entity, text_of(doc)[located.start:located.end], verb.idx, verb.idx + len(verb.text),
                     content[0].idx, content[-1].idx + len(content[-1].text))
 
 

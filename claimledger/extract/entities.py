@@ -9,6 +9,7 @@ documents gets the same id without any cross-document step.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections import Counter
@@ -84,12 +85,15 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
         if f.surface in outlets and f.surface not in name_parts:
             f.label = "ORG"
     votes = Counter((f.surface, f.label) for f in raw)
+    labels_of: dict[str, list[str]] = {}  # each surface's labels, in the order they were first voted
+    for surface, label in votes:
+        labels_of.setdefault(surface, []).append(label)
     for f in raw:
         if (f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE"}) or \
                 (f.surface in name_parts and f.label in ("ORG", "GPE")):
             f.label = "PERSON"
         else:
-            f.label = max((lab for (s, lab) in votes if s == f.surface), key=lambda lab: votes[(f.surface, lab)])
+            f.label = max(labels_of[f.surface], key=lambda lab: votes[(f.surface, lab)])
     for surface in places_taken_for_people(doc, raw, settings):
         for f in raw:
             if f.surface == surface:
@@ -162,8 +166,7 @@ def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]
                     names.setdefault(part, "PERSON")
     if not names:
         return []
-    pattern = re.compile(r"(?<![\w-])(?:%s)(?![\w-])" % "|".join(
-        re.escape(n) for n in sorted(names, key=len, reverse=True)))
+    pattern = re.compile(r"(?<![\w-])%s(?![\w-])" % names_pattern(names))
     taken = sorted((f.start, f.end) for f in found)
     starts = [s for s, _ in taken]
     reach = list(itertools.accumulate((e for _, e in taken), max))  # the furthest end up to each span
@@ -179,6 +182,27 @@ def propagated_names(doc, found: list[Found], settings: Settings) -> list[Found]
     return out
 
 
+def names_pattern(names) -> str:
+    """A regular expression matching any of the names, the longest where several fit, as a trie: one
+    alternation of thousands of names is tried name by name at every character of the text."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(ch) + branch(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alternatives.append("")  # the name may end here: tried after every longer one
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return "(?:%s)" % "|".join(alternatives)
+
+    return branch(trie)
+
+
 def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, int, str]:
     """The name inside an entity span: no leading "the", title or trailing possessive."""
     surface = text[start:end]
@@ -190,11 +214,9 @@ def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, 
     if m and len(surface) > m.end() - m.start() + 1:
         end -= len(m.group(0))
     surface = text[start:end]
-    for title in sorted(titles, key=len, reverse=True):
-        m = re.match(rf"{re.escape(title)}\.?\s+(?=[A-Z])", surface, re.IGNORECASE)
-        if m:
-            start += m.end()
-            break
+    m = _leading_title(tuple(titles)).match(surface)
+    if m:
+        start += m.end()
     surface = text[start:end].strip()
     return start, start + len(surface), surface
 
@@ -209,6 +231,13 @@ def speaks(ent, cues: set[str]) -> bool:
             return False
         i = close + 1
     return i < len(doc) and doc[i].pos_ in ("VERB", "AUX") and doc[i].lemma_.lower() in cues
+
+
+@functools.lru_cache(maxsize=8)
+def _leading_title(titles: tuple[str, ...]) -> re.Pattern:
+    """A title opening a name ("President ", "Dr. "), longest first: one pattern, compiled once."""
+    return re.compile(r"(?:%s)\.?\s+(?=[A-Z])" % ("|".join(re.escape(t) for t in sorted(titles, key=len, reverse=True)) or "(?!)"),
+                      re.IGNORECASE)
 
 
 def has_title_before(text: str, start: int, titles: list[str]) -> bool:

@@ -242,6 +242,8 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
         if noun is not None else None
     if parsed and (people or parsed in f["people_verb_categories"]["categories"]):
         return parsed
+    if people and speaks(noun, settings):
+        return "count"  # "two former soldiers say ...": the people counted are who speaks, not a toll
     if people:
         return nearest_conflict_cue(doc, match, f["conflict_categories"]) or "count"
     if not counted:
@@ -386,6 +388,12 @@ def whose_age(doc, match: NumberMatch) -> Optional[str]:
                 return doc[nxt].text
             break
     return None
+
+
+def speaks(noun, settings: Settings) -> bool:
+    """Whether what is counted is the subject of a reporting verb ("two soldiers said ...")."""
+    return noun is not None and noun.dep_ == "nsubj" and noun.head.lemma_.lower() in \
+        settings["attribution"]["cue_verbs"]
 
 
 def counted_noun(span):

@@ -166,6 +166,8 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
     if previous and previous_end is not None and not WORD.search(text, previous_end, start):
         return previous  # straight on from the last quote: nothing but marks and spaces between
     person = index.last_before(start, {"PERSON"})
+    if previous and person and previous_end is not None and person.start < previous_end:
+        return previous  # nobody named since the last quote: its speaker speaks on
     if person and person.start >= para_start:
         return person.entity, text[person.start:person.end]
     intro = colon_introduction(text, para_start)
@@ -230,10 +232,12 @@ def extract_quotes(doc, document_id: str, index: MentionIndex, settings: Setting
         located = index.best_inside(s - len(name) - 2, s)
         out.append(Quote(make_id(document_id, "quote", s, e), document_id, s, e, text[s:e],
                          located.entity if located else None, name))
+    spans = quote_spans(text, settings)
+    index.mark_quoted(spans)
     previous: Optional[tuple[Optional[str], Optional[str]]] = None
     last_para: Optional[int] = None  # where the paragraph of the last quote starts (its "\n", or -1)
     previous_end: Optional[int] = None
-    for s, e in quote_spans(text, settings):
+    for s, e in spans:
         if any(ts <= s < te for ts, te in turn_ranges):
             continue
         para = text.rfind("\n", 0, s)

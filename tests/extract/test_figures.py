@@ -128,3 +128,8 @@ def test_a_measure_names_what_it_measures(nlp, settings):
     got = by_surface(nlp, settings, "The drill reached a depth of 3 kilometres. About 62% of voters backed the plan.")
     assert got["3"].counted == "depth in kilometres"
     assert got["About 62%"].counted == "voter"
+
+
+def test_people_counted_as_speakers_are_not_a_toll(nlp, settings):
+    got = by_surface(nlp, settings, "Three former guards say the prisoners sent to the mines were beaten.")
+    assert got["Three"].category == "count"
