@@ -151,7 +151,8 @@ class Explorer:
                 raise NotFound(f"no group {group_id!r}")
             figures = self._figures(l, "WHERE m.group_id = ?", (group_id,), 1, 1000)
             related = [dict(r) for r in l.rows("SELECT g.id, g.label, g.status FROM group_relations r "
-                                               "JOIN groups g ON g.id = r.related_id WHERE r.group_id = ?", (group_id,))]
+                                               "JOIN groups g ON g.id = r.related_id WHERE r.group_id = ? "
+                                               "ORDER BY g.label, g.id", (group_id,))]
         return {"group": dict(row), "figures": figures, "related": related}
 
     def _figures(self, l: Ledger, where: str, params: tuple, page: int, size: int = PAGE_SIZE) -> list[dict]:

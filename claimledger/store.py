@@ -330,15 +330,19 @@ class Ledger:
             return self._refile()
 
     def _refile(self) -> int:
-        """Every document filed again, in the order stored, from its stored signature and mentions;
-        near-copies, stories and groups emptied first, everything marked pending."""
+        """Every document filed again from its stored signature and mentions, in one canonical
+        order (publication date, undated last, then source and id) whatever the order they were
+        stored in, so the earliest published of near-copies is their original and a refile gives
+        the same stories however the articles came in; near-copies, stories and groups emptied
+        first, everything marked pending."""
         from .extract.blocking import minhash_bands, story_keys
 
         for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands", "story_df", "story_centroids"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
         count = 0
-        for row in list(self.conn.execute("SELECT id, minhash, text FROM documents ORDER BY rowid")):
+        for row in list(self.conn.execute("SELECT id, minhash, text FROM documents "
+                                          "ORDER BY published IS NULL, published, source, id")):
             mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
                                                           (row["id"],))]
             signature = bytes(row["minhash"] or b"")

@@ -63,3 +63,9 @@ def test_bad_json_lines_are_skipped_one_row_each_named_by_file_and_line(tmp_path
         assert all("https://same.test/a" in s.reason for s in report.skipped)
     with Ledger(db, readonly=True) as ledger:
         assert ledger.count("skipped") == 2
+
+
+def test_spacy_accepts_every_text_that_cleaning_lets_through(nlp, settings):
+    # clean text over max_article_chars is skipped (CL104) on every engine before spaCy sees it; any
+    # shorter text must not meet spaCy's own length error (E088) in one process or in workers
+    assert nlp.max_length > settings["limits"]["max_article_chars"]

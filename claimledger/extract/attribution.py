@@ -210,6 +210,8 @@ def subject_tokens(verb) -> Optional[list]:
             return sorted((t for c in owners for t in c.subtree), key=lambda t: t.i)
         return [t for t in verb.sent if t.i < verb.i] or None
     names_before = proper_name_before(verb)
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl" and names_before and names_before[-1].ent_type_ == "DATE":
+        names_before = []  # "tweeted early Friday saying ...": a day is not who says it
     if verb.tag_ == "VBG" and names_before:
         return names_before  # "footage of Hillary Clinton asking, ...", however it is parsed
     if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
@@ -439,6 +441,30 @@ def reported_relations(doc, index: MentionIndex, settings: Settings) -> list[Rel
             if found and (found[0] or names_someone(found) or ACRONYM.search(found[1] or "")):
                 out.append(Relation(found[0], found[1], verb.idx, verb.idx + len(verb.text), *content))
         out.extend(phrase_relations(doc, sent, index, settings))
+        out.extend(noun_relations(doc, sent, index, table))
+    return out
+
+
+def noun_relations(doc, sent, index: MentionIndex, table: dict) -> list[Relation]:
+    """"A Herald report that the mill will close", "the ministry's claim that ...": a source noun
+    with a "that" clause, owned by a named body or person, reports that clause."""
+    out = []
+    nouns = set(table["source_nouns"]) | set(table["claim_nouns"])
+    for t in sent:
+        if t.pos_ != "NOUN" or t.lemma_.lower() not in nouns:
+            continue
+        clause = next((c for c in t.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > t.i and
+                       any(w.dep_ == "mark" and w.lower_ == "that" for w in c.children)), None)
+        owner = next((c for c in t.children if c.dep_ in ("poss", "compound") and c.i < t.i), None)
+        if clause is None or owner is None:
+            continue
+        words = list(owner.subtree)
+        located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), owner.idx)
+        if located is None:
+            continue
+        content = list(clause.subtree)
+        out.append(Relation(located.entity, text_of(doc)[located.start:located.end], t.idx, t.idx + len(t.text),
+                            content[0].idx, content[-1].idx + len(content[-1].text)))
     return out
 
 

@@ -148,3 +148,10 @@ def test_the_report_belongs_to_whoever_published_the_report_named_before(nlp, se
             "Growth will come from cities, the report predicted. Commuters will buy 40 million bikes, it said.")
     _, _, figures = read(nlp, settings, text)
     assert figures[40_000_000][0] == "Pell Research"
+
+
+def test_a_source_noun_owned_by_a_body_reports_its_that_clause(nlp, settings):
+    claims, names, _ = read(nlp, settings, "Voters read a Dunmore Herald report that the mill would close in May.")
+    [claim] = indirect(claims)
+    assert claim.surface.startswith("that the mill would close")
+    assert "Dunmore Herald" in claim.source_text
