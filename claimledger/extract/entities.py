@@ -98,8 +98,28 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
         for f in raw:
             if f.surface == surface:
                 f.label = "GPE"
-    kept = [f for f in raw if f.label in labels]
+    common = capitalised_common_words(doc, raw)
+    kept = [f for f in raw if f.label in labels and f.surface not in common]
     return sorted(kept + propagated_names(doc, kept, settings), key=lambda f: f.start)
+
+
+def capitalised_common_words(doc, found: list[Found]) -> set[str]:
+    """One-word "organisations" and "places" that are common nouns with a capital ("the Bishop",
+    "Budget", "Election"): the text also writes the word in lower case, or the tagger reads it as a
+    common noun after "the". Names of people are left alone (a surname can be a word: "Mr Brown")."""
+    text = text_of(doc)
+    lower_words = {t.lower_ for t in doc if t.is_lower}
+    out = set()
+    for f in found:
+        if f.label == "PERSON" or " " in f.surface or not f.surface[:1].isupper() or f.surface.isupper():
+            continue
+        span = doc.char_span(f.start, f.end, alignment_mode="expand")
+        if span is None or len(span) != 1:
+            continue
+        after_the = span.start > 0 and doc[span.start - 1].lower_ == "the"
+        if span[0].pos_ == "NOUN" and after_the or f.surface.lower() in lower_words:
+            out.add(f.surface)
+    return out
 
 
 def places_taken_for_people(doc, found: list[Found], settings: Settings) -> set[str]:

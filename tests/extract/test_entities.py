@@ -50,3 +50,12 @@ def test_a_person_who_speaks_stays_a_person(nlp, settings):
     doc = nlp("Anna Kelmora arrived at noon. Kelmora said the road was open.")
     entities, _ = extract_entities(doc, "d", settings)
     assert any(e.type == "PERSON" and "Kelmora" in e.name for e in entities)
+
+
+def test_a_capitalised_common_word_is_not_an_organisation(nlp, settings):
+    from claimledger.extract.entities import extract_entities
+
+    doc = nlp("The Budget was read out on Monday. Critics said the budget helped nobody, and Oxfam agreed.")
+    names = {e.name for e in extract_entities(doc, "d", settings)[0]}
+    assert "Budget" not in names
+    assert "Oxfam" in names
