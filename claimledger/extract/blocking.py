@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Iterable
 
 from ..models import make_id
@@ -26,15 +27,28 @@ WORD = re.compile(r"\w+")
 MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
 
 
-def text_signature(text: str, settings: Settings) -> bytes:
-    """The MinHash signature of the text's word shingles, as bytes for the store."""
+@lru_cache(maxsize=8)
+def _permutations(num_perm: int, seed: int):
     from datasketch import MinHash
 
+    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+
+
+def new_minhash(num_perm: int, seed: int):
+    """An empty MinHash of `num_perm` permutations drawn from `seed`, in `MINHASH_SCHEME`. Drawing the
+    permutations costs about as much as hashing a claim's words, so they are drawn once per process."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME, permutations=_permutations(num_perm, seed))
+
+
+def text_signature(text: str, settings: Settings) -> bytes:
+    """The MinHash signature of the text's word shingles, as bytes for the store."""
     table = settings["group"]
     words = [w.lower() for w in WORD.findall(text)]
     n = table["shingle_words"]
     shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    signature = MinHash(num_perm=table["minhash_permutations"], seed=1, scheme=MINHASH_SCHEME)
+    signature = new_minhash(table["minhash_permutations"], 1)
     signature.update_batch(list(shingles))
     return signature.hashvalues.astype("<u8").tobytes()
 

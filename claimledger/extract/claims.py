@@ -57,9 +57,9 @@ def claim_buckets(terms: frozenset[str], settings) -> tuple[int, ...]:
     exact = hashlib.blake2b("\x1f".join(sorted(terms)).encode("utf-8"), digest_size=7, person=b"exact").digest()
     buckets = [int.from_bytes(exact, "little")]
     if len(terms) >= table["min_words"]:
-        from datasketch import MinHash
+        from .blocking import new_minhash
 
-        signature = MinHash(num_perm=table["minhash_permutations"], seed=2, scheme="affine32")
+        signature = new_minhash(table["minhash_permutations"], 2)
         signature.update_batch([t.encode("utf-8") for t in sorted(terms)])
         values = signature.hashvalues.astype("<u8").tobytes()
         width = 8 * table["lsh_rows"]
