@@ -150,13 +150,17 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         "WHERE d.story = ? AND c.kind = 'original-source' GROUP BY c.document_id", (story,))}
     reach = settings["group"]["conversion_chars"]
     last_money: dict[str, tuple[int, Optional[str]]] = {}
-    for r in ledger.rows(
+    rows = ledger.rows(
             "SELECT q.id, q.document_id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, "
             "q.category, q.unit, q.\"start\", q.\"end\", "
             "q.counted, q.increment, q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
             "d.outlet, d.url, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
             "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id WHERE d.story = ? "
-            "ORDER BY q.document_id, q.\"start\"", (story,)):
+            "ORDER BY q.document_id, q.\"start\"", (story,))
+    rows = list(rows)  # one story's figures: bounded by the story, not the ledger
+    present = present_years(rows)
+    describing = set(settings["group"]["no_conflict_categories"])  # an age is the age when reported
+    for r in rows:
         named = r["source_text"] and names_someone((None, r["source_text"]))
         origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
         origin_name = r["origin_name"] or r["source_text"]
@@ -173,11 +177,30 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         factor = scale_of(r["counted"], r["category"], settings)
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
-        key = (story, r["category"], subject_of(r["counted"], r["category"], settings), bool(r["increment"]))
+        subject = subject_of(r["counted"], r["category"], settings)
+        year = year_of(r["as_of"])
+        if year and r["category"] not in describing and present.get(r["document_id"]) and \
+                present[r["document_id"]] - year >= settings["group"]["history_years"]:
+            subject += "" if subject.endswith(f" in {year}") else f" in {year}"  # a past event's figure ("170 died in the 2004 tsunami"), not today's
+        key = (story, r["category"], subject, bool(r["increment"]))
         keyed[key].append(Member(r["id"], r["original"], low, high, r["qualifier"],
                                  origin, origin_name, r["as_of"] or r["published"], outlet, conversion))
     similarity = settings["link"]["name_similarity"]
     return {key: one_name_one_originator(members, similarity) for key, members in keyed.items()}
+
+
+def year_of(as_of: Optional[str]) -> Optional[int]:
+    return int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
+
+
+def present_years(rows) -> dict[str, int]:
+    """Each document's own year: its publication's, else the latest year its figures are dated to."""
+    present: dict[str, int] = {}
+    for r in rows:
+        year = year_of(r["published"]) or year_of(r["as_of"])
+        if year and (r["document_id"] not in present or (not year_of(r["published"]) and year > present[r["document_id"]])):
+            present[r["document_id"]] = year
+    return present
 
 
 def is_part_of(source_text: Optional[str], entity_name: Optional[str]) -> bool:
@@ -241,9 +264,13 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
         for b in origins[i + 1:]:
             if any_overlap(spans[a], spans[b]):
                 continue
-            if can_conflict and any(same_time(x, y) for x in months[a] for y in months[b]):
+            known = all(months[a]) and all(months[b])
+            moving = not known and (revised(spans[a]) or revised(spans[b]))
+            if can_conflict and not moving and any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
-            drift = drift or f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
+            drift = drift or (f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
+                              if not moving else f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, "
+                              "and the count was revised as it was reported")
     if drift:
         return "evolving", drift
     if tally and len(origins) >= 2:
@@ -278,6 +305,12 @@ def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> b
 def same_time(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two as-of dates may be the same time: equal to the month, or one unknown."""
     return not a or not b or a[:7] == b[:7] or a.startswith(b) or b.startswith(a)
+
+
+def revised(spans: list[tuple[float, float]]) -> bool:
+    """Whether one originator gave figures that cannot all hold at once (1, then 5, then 24): it
+    updated its count, so the count is moving and others' differing figures may be earlier or later."""
+    return bool(spans) and max(low for low, _ in spans) > min(high for _, high in spans)
 
 
 def name_of(members: list[Member]) -> str:

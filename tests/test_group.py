@@ -249,3 +249,31 @@ def test_the_examples_casualty_estimates_form_one_group(tmp_path):
     assert casualties[0]["status"] == "conflicting"
     outlets = {o for g in data["groups"] for o in g["outlets"]}
     assert outlets == {"Example Monitor", "Frontline Daily"}  # the other files name no outlet: never "kursk-wire"
+
+
+def test_a_count_its_own_source_revised_is_evolving_not_conflicting():
+    from claimledger.group import Member, assess
+
+    # undated reports: the agency gave 2, then 9; the governor's 5 lies between two of its own counts
+    first = Member("q1", "d1", 2, 2, "exact", "agency", "Relief Agency", None, None)
+    later = Member("q2", "d2", 9, 9, "exact", "agency", "Relief Agency", None, None)
+    governor = Member("q3", "d3", 5, 5, "exact", "gov", "Governor Ames", None, None)
+    status, note = assess([first, later, governor], 0.15)
+    assert status == "evolving" and "revised" in note
+    # must: two sources that each state one differing figure, dates unknown, still disagree
+    assert assess([first, governor], 0.15)[0] == "conflicting"
+
+
+def test_a_past_events_toll_is_grouped_apart_from_todays(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " Police chief Tom Reyes said on 3 May 2024 that 14 people had died. "
+                         "Tom Reyes said the great flood of 2019 killed 230 people. The 2019 flood cut 40 roads.",
+        "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said on 3 May 2024 that 14 people died.",
+    })
+    toll = [g for g in groups_of(data, "killed") if "in 2019" not in g["label"]]
+    past = [g for g in groups_of(data, "killed") if "in 2019" in g["label"]]
+    values = {q["id"]: q["surface"] for q in data["quantities"]}
+    assert toll and all("230" not in values[i] for g in toll for i in g["quantities"]), data["groups"]
+    assert toll[0]["status"] == "corroborated"
+    assert past and all("230" in values[i] for g in past for i in g["quantities"])
+    assert all(g["label"].count("2019") == 1 for g in past)

@@ -14,6 +14,7 @@ year.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Optional
 
@@ -105,16 +106,21 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
         return text if years and low <= years[0] <= high and re.fullmatch(r"\d{4}", text) else None
     if base is None and not any(low <= y <= high for y in years):
         return None  # "1 July" in an undated document: no year to put it in, and never this year
+    return _parsed_date(re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text), base)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_date(text: str, base: Optional[date]) -> Optional[str]:
+    """dateparser's reading of a date expression against a base date (never the clock). Cached: news
+    repeats its date expressions, and each reading costs milliseconds."""
     import dateparser
+    from datetime import datetime
 
     settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"] if base is None
                 else ["day", "month"]}
     if base is not None:
-        from datetime import datetime
-
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
-    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=settings)
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
     return parsed.date().isoformat() if parsed else None
 
 
