@@ -51,11 +51,17 @@ class MentionIndex:
         self.starts = [x.start for x in self.items]
         self.counts = Counter(x.entity for x in self.items)
         self.quoted: set[int] = set()  # indexes of items inside direct quotes
+        self.quote_spans: list[tuple[int, int]] = []
 
     def mark_quoted(self, spans: list[tuple[int, int]]) -> None:
         """Mentions inside these quotes are what a speaker talks about, not who speaks: a pronoun
         or a description after a quote refers past them."""
         self.quoted = {i for i, x in enumerate(self.items) for s, e in spans if s <= x.start and x.end <= e}
+        self.quote_spans = sorted(spans)
+
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.quote_spans, (pos, float("inf"))) - 1
+        return i >= 0 and self.quote_spans[i][0] <= pos < self.quote_spans[i][1]
 
     def inside(self, start: int, end: int) -> list[Located]:
         i = bisect.bisect_left(self.starts, start)
@@ -93,6 +99,17 @@ class MentionIndex:
                 best = x
             i -= 1
         return best
+
+    def people_between(self, start: int, end: int) -> list[Located]:
+        """The people named between two offsets, outside direct quotes, in text order."""
+        i = bisect.bisect_left(self.starts, start)
+        out = []
+        while i < len(self.items) and self.items[i].start < end:
+            x = self.items[i]
+            if x.label == "PERSON" and x.end <= end and i not in self.quoted:
+                out.append(x)
+            i += 1
+        return out
 
     def last_before(self, pos: int, labels: set[str]) -> Optional[Located]:
         i = bisect.bisect_left(self.starts, pos) - 1
@@ -316,8 +333,7 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     surface = text_of(doc)[s_start:s_end]
     head = words[0] if len(words) == 1 else next((w for w in words if w.head not in words), words[0])
     if head.lower_ in PERSON_PRONOUNS:
-        found = index.last_before(before, {"PERSON"})
-        return (found.entity, text_of(doc)[found.start:found.end]) if found else None
+        return pronoun_referent(doc, head, index, settings)
     if head.lower_ == "it" and depth < 2:
         earlier = earlier_reporter(doc, verb, index, settings, depth)
         if earlier is not None:
@@ -325,7 +341,13 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     if head.lower_ in GROUP_PRONOUNS:
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, text_of(doc)[found.start:found.end]) if found else None
-    located = index.best_inside(s_start, s_end, head.idx) or referent_of_description(head, index, settings)
+    located = index.best_inside(s_start, s_end, head.idx)
+    if (located is None or located.label == "NORP") and \
+            is_person_description(head, settings["attribution"]["person_role_nouns"], definite=True):
+        found = pronoun_referent(doc, head, index, settings)  # "the coach added": who has been speaking
+        if found and found[1]:
+            return found
+    located = located or referent_of_description(head, index, settings)
     if head.pos_ == "PRON" and not located:
         return None
     phrase = surface.rstrip(" ,;:-—–")
@@ -334,6 +356,138 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
     if len(phrase.split()) > MAX_SOURCE_WORDS:
         return (located.entity, text_of(doc)[located.start:located.end]) if located else None
     return (located.entity if located else None), phrase
+
+
+def grammatical_role(doc, found: Located) -> str:
+    """How a name stands in its clause: "subject" (of any verb, also as the apposition or conjunct of
+    one), "oblique" (a possessor, "Moore's film", or inside a prepositional phrase, "at Blackburn",
+    "by Mokoena"), else "object"."""
+    span = doc.char_span(found.start, found.end, alignment_mode="expand")
+    if span is None:
+        return "object"
+    token = span.root
+    while token.dep_ in ("compound", "flat", "appos", "conj", "nmod", "amod") and token.head is not token:
+        token = token.head
+    if token.dep_ in SUBJECT_DEPS:
+        return "subject"
+    if token.dep_ in ("poss", "pobj", "agent", "pcomp"):
+        return "oblique"
+    return "object"
+
+
+def sentence_at(doc, pos: int):
+    """The sentence holding the character offset, None outside the text."""
+    span = doc.char_span(pos, min(pos + 1, len(text_of(doc))), alignment_mode="expand")
+    return span[0].sent if span is not None and len(span) else None
+
+
+def pronoun_referent(doc, token, index: MentionIndex, settings: Settings, depth: int = 0
+                     ) -> Optional[tuple[Optional[str], str]]:
+    """Who "he", "she" or "the defender" (`token`) is, the way a reader follows a story: the named
+    subject of a clause governing it in its own sentence; else, sentence by sentence back
+    (`pronoun_sentences`, within `pronoun_reach_chars`), who last spoke (the subject of a reporting
+    verb, itself resolved when it is "he" or a description), or a person who is a sentence's subject;
+    else the person in the nearest sentence naming one, subjects before objects before possessors."""
+    table = settings["attribution"]
+    if depth > table["pronoun_sentences"]:
+        return None
+    for governing in token.head.ancestors if token.head is not token else ():
+        for c in governing.children:
+            if c.dep_ in SUBJECT_DEPS and c.i < token.i and c.pos_ == "PROPN" and not index.in_quote(c.idx):
+                found = speaker_named_by(doc, list(c.subtree), index, settings, depth, speaking=True)
+                if found:
+                    return found
+    for c in token.sent:  # a person who is the subject of another clause before it, outside quotes
+        if c.i >= token.i:
+            break
+        if c.dep_ in SUBJECT_DEPS and c.ent_type_ == "PERSON" and not index.in_quote(c.idx):
+            found = speaker_named_by(doc, list(c.subtree), index, settings, depth, speaking=False)
+            if found:
+                return found
+    reporting = set(table["cue_verbs"]) | set(table["claim_verbs"])
+    roles = set(table["person_role_nouns"])
+    sent, reach = token.sent, token.idx - table["pronoun_reach_chars"]
+    for _ in range(table["pronoun_sentences"]):
+        if sent.start == 0:
+            break
+        sent = doc[sent.start - 1].sent
+        if sent.end_char < reach:
+            break
+        for words, speaking in speaker_candidates(sent, index, reporting, roles):
+            found = speaker_named_by(doc, words, index, settings, depth, speaking)
+            if found and found[1]:
+                return found
+    located = nearest_person(doc, token.idx, index, table["pronoun_sentences"])
+    return (located.entity, text_of(doc)[located.start:located.end]) if located else None
+
+
+def speaker_candidates(sent, index: MentionIndex, reporting: set[str], roles: set[str]) -> list[tuple[list, bool]]:
+    """Who may be speaking on after this sentence: the subjects of its reporting verbs (outside
+    quotes), then its main subject when that is a person (a name, "he", "the coach")."""
+    out = []
+    for verb in sent:
+        if verb.pos_ in ("VERB", "AUX") and base_forms(verb) & reporting and not index.in_quote(verb.idx):
+            words = subject_tokens(verb)
+            if words and not index.in_quote(words[0].idx) and not counted_subject(words):
+                out.append((words, True))
+    for c in sent.root.children:
+        if c.dep_ in SUBJECT_DEPS and not index.in_quote(c.idx) and (
+                c.ent_type_ == "PERSON" or c.lower_ in PERSON_PRONOUNS or is_person_description(c, roles)):
+            out.append((list(c.subtree), False))
+    return out
+
+
+def speaker_named_by(doc, words: list, index: MentionIndex, settings: Settings, depth: int,
+                     speaking: bool) -> Optional[tuple[Optional[str], str]]:
+    """The person (or, for one who is reporting, the body) a candidate subject names; through "he"
+    and person descriptions to whom they refer."""
+    head = next((w for w in words if w.head not in words), words[0])
+    if head.lower_ in PERSON_PRONOUNS:
+        return pronoun_referent(doc, head, index, settings, depth + 1)
+    start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+    located = index.best_inside(start, end, head.idx)
+    if located is not None and located.label != "NORP" and (located.label == "PERSON" or speaking):
+        return located.entity, text_of(doc)[located.start:located.end]
+    if (located is None or located.label == "NORP") and speaking and head.pos_ == "PROPN":
+        return None, proper_name_of(doc, head)  # a name the model missed ("Democratic Sen. Ann Roe")
+    if (located is None or located.label == "NORP") and \
+            is_person_description(head, settings["attribution"]["person_role_nouns"], definite=True):
+        return pronoun_referent(doc, head, index, settings, depth + 1)
+    return None
+
+
+def is_person_description(head, role_nouns, definite: bool = False) -> bool:
+    """"The coach", "the 55-year-old Frenchman", "a spokeswoman": a singular noun naming a person's
+    role (`person_role_nouns`) or a person ("-man", "-woman", "-old")."""
+    if head.tag_ not in ("NN", "NNP") or head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if not (head.lemma_.lower() in role_nouns or PERSON_NOUN.search(head.lower_)):
+        return False
+    determiners = {c.lower_ for c in head.children if c.dep_ == "det"}
+    return bool(determiners & {"the", "this", "that"}) or (not definite and bool(determiners & {"a", "an"}))
+
+
+def nearest_person(doc, pos: int, index: MentionIndex, sentences: int) -> Optional[Located]:
+    """The person in the nearest sentence before `pos` that names one: a subject before an object,
+    a possessor or a name after a preposition only when that is all; past a sentence whose subject
+    is "he" or "she" (its referent is further back). Beyond that, the last person named."""
+    sent = sentence_at(doc, pos)
+    fallback = None
+    while sent is not None and sentences > 0:
+        end = min(pos, sent.end_char)
+        roles = [(grammatical_role(doc, x), x) for x in index.people_between(sent.start_char, end)]
+        subjects = [x for role, x in roles if role == "subject"]
+        if subjects:
+            return subjects[-1]
+        pronoun_subject = any(t.lower_ in ("he", "she") and t.dep_ in SUBJECT_DEPS and t.idx < end for t in sent)
+        objects = [x for role, x in roles if role == "object"]
+        if objects and not pronoun_subject:
+            return objects[-1]
+        if roles and fallback is None and not pronoun_subject:
+            fallback = roles[-1][1]
+        sentences -= 1
+        sent = doc[sent.start - 1].sent if sent.start > 0 else None
+    return fallback or index.last_before(pos, {"PERSON"})
 
 
 def proper_name_of(doc, head) -> str:

@@ -48,3 +48,32 @@ def test_figure_in_a_quote_takes_the_speaker_unless_the_quote_names_its_own_sour
 def test_unattributed_figure_stays_unattributed(nlp, settings):
     _, figures = analysed(nlp, settings, "Daniel Tudor arrived. The convoy carried 40 tonnes of grain.")
     assert figures[40] == (None, None)
+
+
+def test_he_is_who_has_been_speaking_not_a_possessor_or_a_place(nlp, settings):
+    text = ("Coach Dara Mbeki said the squad would recover. The win at Carlisle followed Ravi Anand's "
+            "early goal.\n\n“We were patient and it paid off,” he told reporters.")
+    quotes, _ = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Dara Mbeki"
+
+
+def test_he_follows_a_chain_of_pronoun_subjects_back_to_the_name(nlp, settings):
+    text = ("Film critic Lena Novak reviewed the festival's winners. She said the jury liked "
+            "Tomas Berg's documentary.\n\n“Juries reward films that take risks,” she said.")
+    quotes, _ = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Lena Novak"
+
+
+def test_a_role_description_continues_the_current_speaker(nlp, settings):
+    text = ("“We have a young team,” said Marco Ruiz, whose club Dunmore Rovers is top of the league. "
+            "The veteran defender added: “Nobody expected us to be here.”")
+    quotes, _ = analysed(nlp, settings, text)
+    assert quotes["Nobody expected us to be here."][0] == "Marco Ruiz"
+
+
+def test_a_named_subject_earlier_in_the_sentence_is_she(nlp, settings):
+    text = ("Auditor Priya Shah questioned the budget: “The ministry spent 40 percent more than it "
+            "planned,” she said.")
+    quotes, figures = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Priya Shah"
+    assert figures[40][0] == "Priya Shah"
