@@ -216,6 +216,12 @@ def subject_tokens(verb) -> Optional[list]:
     subject of the verb it hangs from ("Stumpf tried ..., explaining ..."); after a quote, the name
     following an inverted verb ("...,” cautioned another defector, Pak Yusung"); before a cue noun
     the tagger took for a verb, the words before it."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    named_by = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
+    if named_by:
+        return list(named_by[0].subtree)  # "the plan announced by the minister": the minister
+    if verb.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None  # "GDP is expected at 3%", "41 are confirmed dead": what is reported, not who reports
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if subjects:
         return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)

@@ -15,13 +15,15 @@ from typing import Optional
 from ..annotate import text_of
 from ..models import Quote, make_id
 from ..settings import Settings
-from .attribution import MentionIndex, find_source
+from .attribution import MentionIndex, base_forms, find_source
 
 WORD = re.compile(r"\w+")
 SINGLE_OPENERS = ("‘", "'")
 SINGLE_CLOSERS = ("’", "'")
 DASH_CREDIT = re.compile(r"[ \t]*[―—–-][ \t]*(?P<name>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3})")
 PARAGRAPH = re.compile(r"[^\n]+")
+# After a reporting verb: words up to a colon and an opening quote mark ('added: “', 'said on Friday: "').
+INTRODUCES_QUOTE = re.compile(r'[^.:"“”\n]*?:\s*["“]')
 QUOTE_OPENERS = {"“", "\"", "‘", "'", "«", "„", "``", "''"}
 
 
@@ -52,12 +54,17 @@ def open_end(text: str, span: tuple[int, int]) -> int:
 
 def closing_mark_opening(text: str, p_start: int, p_end: int, table: dict) -> Optional[int]:
     """Where a paragraph's first quote mark is, when that mark closes a quote opened before it (it
-    follows a word or a comma, not a space: '... of a tsunami," said ...'); else None."""
+    follows a word or a comma, not a space: '... of a tsunami," said ...'; or, typed loosely, stands
+    apart after the sentence's punctuation with a space after it too: 'home, " she said'); else None."""
     marks = set(table["closers"]) | {'"'}
     for i in range(p_start, p_end):
         ch = text[i]
         if ch in marks:
-            return i if i > p_start and not text[i - 1].isspace() else None
+            if i > p_start and not text[i - 1].isspace():
+                return i
+            detached = ch == '"' and i - 2 >= p_start and text[i - 1] == " " and text[i - 2] in ",.?!;" \
+                and (i + 1 >= p_end or text[i + 1].isspace())
+            return i if detached else None
         if ch in table["openers"]:
             return None
     return None
@@ -157,7 +164,7 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
         if words:
             return entity, words
     clause = next_sentence_start(text, end, para_end)
-    if clause is not None:
+    if clause is not None and not reports_its_own(doc, clause, min(para_end, clause + settings["quotes"]["split_clause_chars"]), settings):
         reach = min(para_end, clause + settings["quotes"]["split_clause_chars"])
         entity, words = find_source(doc, clause, clause + 1, index, settings, verbs_outside=(start, end),
                                     within=(clause, reach))
@@ -204,6 +211,24 @@ def colon_introduction(text: str, para_start: int) -> Optional[int]:
     while i >= 0 and text[i].isspace():
         i -= 1
     return i if i >= 0 and text[i] == ":" else None
+
+
+def reports_its_own(doc, clause: int, reach: int, settings: Settings) -> bool:
+    """Whether the reporting clause after a quote belongs to something else: its verb introduces the
+    next quote ('Bryan added: “...') or governs a clause of its own ('Davey said there had been ...')."""
+    span = doc.char_span(clause, clause + 1, alignment_mode="expand")
+    if span is None:
+        return False
+    text, sent = text_of(doc), span[0].sent
+    cues = set(settings["attribution"]["cue_verbs"])
+    for verb in sent:
+        if verb.idx < clause or verb.idx >= reach or verb.pos_ not in ("VERB", "AUX") or not base_forms(verb) & cues:
+            continue
+        if INTRODUCES_QUOTE.match(text, verb.idx + len(verb.text), sent.end_char + 2):
+            return True
+        if any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+            return True
+    return False
 
 
 def next_sentence_start(text: str, end: int, para_end: int) -> Optional[int]:

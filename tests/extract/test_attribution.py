@@ -77,3 +77,19 @@ def test_a_named_subject_earlier_in_the_sentence_is_she(nlp, settings):
     quotes, figures = analysed(nlp, settings, text)
     assert list(quotes.values())[0][0] == "Priya Shah"
     assert figures[40][0] == "Priya Shah"
+
+
+def test_a_passive_reporting_verb_is_sourced_by_its_agent_never_its_subject(nlp, settings):
+    text = ("The Harbour Institute published its outlook on Monday. Growth is expected at 2.4% next year, "
+            "according to the institute. New tolls announced by Mayor Ida Kern will rise by 8%.")
+    _, figures = analysed(nlp, settings, text)
+    assert figures[2.4][1] != "Growth"
+    assert figures[8][0] == "Ida Kern"
+
+
+def test_a_reporting_clause_that_introduces_the_next_quote_is_not_this_ones(nlp, settings):
+    text = ("“We trained all winter for this,” said Noor Haddad after the final. Her partner Lise Brandt "
+            "added: “The crowd carried us.”")
+    quotes, _ = analysed(nlp, settings, text)
+    assert quotes["We trained all winter for this,"][0] == "Noor Haddad"
+    assert quotes["The crowd carried us."][0] == "Lise Brandt"

@@ -45,3 +45,17 @@ def test_interview_turns_are_quotes_by_name(nlp, settings):
     got = quotes(nlp, settings, text)
     park = [q for q in got if q[2] == "Sokil Park"]
     assert [q[0] for q in park] == ["Thank you for having me here today.", "They are punished, often very harshly."]
+
+
+def test_a_loosely_typed_closing_mark_after_a_space_closes_the_quote(nlp, settings):
+    from claimledger.extract.attribution import MentionIndex
+    from claimledger.extract.entities import extract_entities
+    from claimledger.extract.quotes import extract_quotes
+
+    text = ('Rescuer Anil Varma described the night.\n"We dug with our hands until the\n'
+            'machines came, " Anil Varma said. The road reopened at dawn.')
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    quotes = extract_quotes(doc, "d", MentionIndex(mentions, entities), settings)
+    assert quotes and all("road reopened" not in q.surface for q in quotes)
+    assert any(q.surface.startswith("We dug") for q in quotes)
