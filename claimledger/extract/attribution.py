@@ -199,9 +199,12 @@ def phrase_covers(doc, phrase_start: int, start: int, end: int) -> bool:
     return head.dep_ == "ROOT" or head == cue[0] or item.root in head.subtree
 
 
-def reporting_verbs(sent, settings: Settings) -> list:
-    """Reporting verbs in the sentence, and cue nouns the tagger took for verbs ("the U.S. estimate that")."""
-    cues = set(settings["attribution"]["cue_verbs"])
+def reporting_verbs(sent, settings: Settings, speech: bool = False) -> list:
+    """Reporting verbs in the sentence, and cue nouns the tagger took for verbs ("the U.S. estimate that").
+    With `speech` (for a direct quote), also every verb that can frame spoken words: claim verbs and
+    verbs of the manner of speaking ("she shot back", "he quipped")."""
+    table = settings["attribution"]
+    cues = set(table["cue_verbs"]) | (set(table["claim_verbs"]) | set(table["speech_verbs"]) if speech else set())
     out = []
     for t in sent:
         if not base_forms(t) & cues:
@@ -509,12 +512,13 @@ def proper_name_of(doc, head) -> str:
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,
                 verbs_outside: tuple[int, int] | None = None, within: tuple[int, int] | None = None,
-                named_only: bool = False) -> tuple[Optional[str], Optional[str]]:
+                named_only: bool = False, speech: bool = False) -> tuple[Optional[str], Optional[str]]:
     """(entity id, source words) for the item at [start, end); (None, None) when unattributed.
 
     `verbs_outside` is a span no reporting verb may come from (the quote itself); `within` bounds
     where one may come from (the quote's paragraph). With `named_only`, a source that names no
-    entity ("people say") does not count."""
+    entity ("people say") does not count. With `speech` the item is a direct quote: any verb of
+    saying may frame it (`reporting_verbs`)."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None, None
@@ -524,7 +528,7 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
     if found and (not named_only or names_someone(found)):
         return found
-    verbs = [v for v in reporting_verbs(sent, settings)
+    verbs = [v for v in reporting_verbs(sent, settings, speech)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
     for verb in ranked_verbs(verbs, span):
         if speaker_holds_item(verb, outside):

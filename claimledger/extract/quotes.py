@@ -159,14 +159,14 @@ def speaker_of(doc, start: int, end: int, index: MentionIndex, settings: Setting
         located = index.best_inside(*credit.span("name"))
         return (located.entity if located else None), credit.group("name")
     for probe in (end - 1, start):
-        entity, words = find_source(doc, probe, probe + 1, index, settings, verbs_outside=(start, end),
+        entity, words = find_source(doc, probe, probe + 1, index, settings, verbs_outside=(start, end), speech=True,
                                     within=(para_start, para_end))
         if words:
             return entity, words
     clause = next_sentence_start(text, end, para_end)
     if clause is not None and not reports_its_own(doc, clause, min(para_end, clause + settings["quotes"]["split_clause_chars"]), settings):
         reach = min(para_end, clause + settings["quotes"]["split_clause_chars"])
-        entity, words = find_source(doc, clause, clause + 1, index, settings, verbs_outside=(start, end),
+        entity, words = find_source(doc, clause, clause + 1, index, settings, verbs_outside=(start, end), speech=True,
                                     within=(clause, reach))
         if words:
             return entity, words

@@ -93,3 +93,9 @@ def test_a_reporting_clause_that_introduces_the_next_quote_is_not_this_ones(nlp,
     quotes, _ = analysed(nlp, settings, text)
     assert quotes["We trained all winter for this,"][0] == "Noor Haddad"
     assert quotes["The crowd carried us."][0] == "Lise Brandt"
+
+
+def test_a_verb_of_speaking_manner_frames_a_quote(nlp, settings):
+    text = "“That is simply not true,” Senator Ana Lima shot back during the debate."
+    quotes, _ = analysed(nlp, settings, text)
+    assert list(quotes.values())[0][0] == "Ana Lima"
