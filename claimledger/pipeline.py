@@ -52,7 +52,8 @@ def analyse(document: Document, doc, settings: Optional[Settings] = None) -> Doc
     relations = reported_relations(doc, index, settings)
     quantities = extract_figures(doc, document.id, index, document.published, settings, quotes, relations)
     citations = extract_citations(doc, document.id, index, settings, document.outlet)
-    claims = extract_claims(doc, document.id, index, quotes, relations)
+    claims = extract_claims(doc, document.id, index, quotes, relations,
+                            settings["attribution"]["claim_record_min_words"])
     dropped: list[str] = []
     text = document.text
     mentions = keep_exact_spans(text, mentions, dropped)

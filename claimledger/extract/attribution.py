@@ -29,6 +29,8 @@ PERSON_NOUN = re.compile(r"(?:man|woman|-old)$")
 PARAGRAPH_BREAK = re.compile(r"\n+")
 ACRONYM = re.compile(r"\b[A-Z][A-Z&.]{1,}[A-Z]\b")
 LEADING_ARTICLE = re.compile(r"^(?:the|a|an|The|A|An)\s+")
+# How many clauses up a subjectless reporting verb's subject is sought (`subject_up_the_parse`).
+CLIMB_STEPS = 5
 # A subject longer than this is named by the entity inside it rather than by all its words.
 MAX_SOURCE_WORDS = 14
 
@@ -251,6 +253,26 @@ def subject_tokens(verb) -> Optional[list]:
                   and c.pos_ in ("PROPN", "NOUN")), None)
     if after is not None and follows_quote:
         return list(after.subtree)
+    return subject_up_the_parse(verb)
+
+
+def subject_up_the_parse(verb) -> Optional[list]:
+    """The subject of the clause a subjectless reporting verb hangs from, a few steps up ("began by
+    saying", "seemed to think", "stopped short of calling"); for "X quoted Y as saying", Y."""
+    v = verb
+    for _ in range(CLIMB_STEPS):
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep":
+            if v.head.lower_ == "as" and v.head.head.lemma_.lower() in ("quote", "cite"):
+                quoted = [c for c in v.head.head.children if c.dep_ == "dobj"]
+                return list(quoted[0].subtree) if quoted else None
+            v = v.head.head
+        elif v.dep_ in ("advcl", "xcomp", "conj", "acomp", "prep", "pcomp") and v.head is not v:
+            v = v.head
+        else:
+            return None
+        subjects = [c for c in v.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return list(subjects[0].subtree)
     return None
 
 
@@ -299,8 +321,12 @@ def counted_subject(words: list) -> bool:
     """"70% said", "two in three voters believe": a counted share of people answering a survey
     is what a report counts, not who reports it."""
     head = next((w for w in words if w.head not in words), words[0])
+    if head.lower_ == "one" and any(c.dep_ == "prep" and c.lower_ == "of" for c in head.children):
+        return False  # "one of the family's lawyers, Ada Kim, said": one person, not a share
+    def year(c) -> bool:
+        return c.ent_type_ == "DATE" or (c.text.isdigit() and len(c.text) == 4)
     return head.like_num or head.pos_ == "NUM" or head.lower_ in ("%", "percent", "per") or \
-        any(c.dep_ == "nummod" for c in head.children) and head.pos_ != "PROPN"
+        any(c.dep_ == "nummod" and not year(c) for c in head.children) and head.pos_ != "PROPN"
 
 
 def proper_name_before(verb) -> list:
@@ -601,7 +627,9 @@ def reported_relations(doc, index: MentionIndex, settings: Settings) -> list[Rel
             content = governed_content(verb, table)
             if content is None:
                 continue
-            found = subject_source(doc, verb, index, sent.start_char, settings, content)
+            # "X, Mr. Clarke said, Y": the reporting clause sits inside what it reports
+            item = (0, 0) if content[0] < verb.idx < content[1] else content
+            found = subject_source(doc, verb, index, sent.start_char, settings, item)
             if found and (found[0] or names_someone(found) or ACRONYM.search(found[1] or "")):
                 out.append(Relation(found[0], found[1], verb.idx, verb.idx + len(verb.text), *content))
         out.extend(phrase_relations(doc, sent, index, settings))

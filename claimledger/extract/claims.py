@@ -13,7 +13,10 @@ from .attribution import MentionIndex, Relation
 
 
 def extract_claims(doc, document_id: str, index: MentionIndex, quotes: list[Quote],
-                   relations: list[Relation]) -> list[Claim]:
+                   relations: list[Relation], min_words: int = 1) -> list[Claim]:
+    """One claim per quote with a speaker and per reported relation of at least `min_words` words
+    (`[attribution] claim_record_min_words`: "said so", "denied it" report that something was
+    said, not what)."""
     text = text_of(doc)
     out = [Claim(make_id(document_id, "claim", q.start, q.end, "direct"), document_id, q.start, q.end,
                  q.surface, q.speaker, q.speaker_text, None, None, None, "direct")
@@ -21,6 +24,8 @@ def extract_claims(doc, document_id: str, index: MentionIndex, quotes: list[Quot
     seen = set()
     for r in relations:
         if (r.start, r.end) in seen or any(q.start <= r.start and r.end <= q.end for q in quotes):
+            continue
+        if len(text[r.start:r.end].split()) < min_words:
             continue
         seen.add((r.start, r.end))
         out.append(Claim(make_id(document_id, "claim", r.start, r.end, "indirect"), document_id, r.start, r.end,

@@ -155,3 +155,31 @@ def test_a_source_noun_owned_by_a_body_reports_its_that_clause(nlp, settings):
     [claim] = indirect(claims)
     assert claim.surface.startswith("that the mill would close")
     assert "Dunmore Herald" in claim.source_text
+
+
+def test_a_subjectless_reporting_verb_takes_the_subject_up_the_parse(nlp, settings):
+    claims, names, _ = read(nlp, settings, "Governor Hal Brandt began by saying that the dam was safe.")
+    [claim] = indirect(claims)
+    assert names.get(claim.source) == "Hal Brandt" and "dam was safe" in claim.surface
+
+
+def test_one_of_a_group_is_a_person_not_a_counted_share(nlp, settings):
+    claims, _, _ = read(nlp, settings, "One of the family's lawyers, Ada Kim, said the police had ignored "
+                                       "the warnings.")
+    [claim] = indirect(claims)
+    assert "Ada Kim" in (claim.source_text or "")
+
+
+def test_a_reporting_clause_set_inside_its_content_keeps_its_source(nlp, settings):
+    claims, names, _ = read(nlp, settings, "The tunnel, Mayor Ida Kern said, will open to traffic next year.")
+    [claim] = indirect(claims)
+    assert names.get(claim.source) == "Ida Kern"
+
+
+def test_must_not_record_a_claim_that_says_nothing(nlp, settings):
+    doc = nlp("Senator Omar Vance denied it.")
+    entities, mentions = extract_entities(doc, "d", settings)
+    index = MentionIndex(mentions, entities)
+    relations = reported_relations(doc, index, settings)
+    claims = extract_claims(doc, "d", index, [], relations, settings["attribution"]["claim_record_min_words"])
+    assert not indirect(claims)
