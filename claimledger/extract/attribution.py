@@ -19,6 +19,8 @@ from ..models import Entity, Mention
 from ..settings import Settings
 
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+POSSESSIVE_PRONOUNS = {"his", "her"}
+OWNER_PREPS = ("by", "for", "from")  # "a survey by / for / from X": who made or commissioned it
 GROUP_PRONOUNS = {"they", "it", "we"}
 LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 PHRASE_END = re.compile(r"[,;:.!?()“”\"]|\s[-–—]\s")
@@ -377,6 +379,10 @@ def subject_source(doc, verb, index: MentionIndex, before: int, settings: Settin
         found = index.last_before(before, {"ORG", "GPE", "PERSON"})
         return (found.entity, text_of(doc)[found.start:found.end]) if found else None
     located = index.best_inside(s_start, s_end, head.idx)
+    if located is None and head.pos_ == "NOUN" and head.lemma_.lower() in settings["attribution"]["source_nouns"]:
+        owner = source_noun_owner(doc, head, index, settings)  # "a survey for the charity suggests"
+        if owner is not None:
+            return owner
     if (located is None or located.label == "NORP") and \
             is_person_description(head, settings["attribution"]["person_role_nouns"], definite=True):
         found = pronoun_referent(doc, head, index, settings)  # "the coach added": who has been speaking
@@ -481,7 +487,8 @@ def speaker_named_by(doc, words: list, index: MentionIndex, settings: Settings, 
         return pronoun_referent(doc, head, index, settings, depth + 1)
     start, end = words[0].idx, words[-1].idx + len(words[-1].text)
     located = index.best_inside(start, end, head.idx)
-    if located is not None and located.label != "NORP" and (located.label == "PERSON" or speaking):
+    if located is not None and located.label != "NORP" and (
+            located.label == "PERSON" or speaking and not names_a_body(text_of(doc)[located.start:located.end], settings)):
         return located.entity, text_of(doc)[located.start:located.end]
     if (located is None or located.label == "NORP") and speaking and head.pos_ == "PROPN":
         return None, proper_name_of(doc, head)  # a name the model missed ("Democratic Sen. Ann Roe")
@@ -489,6 +496,13 @@ def speaker_named_by(doc, words: list, index: MentionIndex, settings: Settings, 
             is_person_description(head, settings["attribution"]["person_role_nouns"], definite=True):
         return pronoun_referent(doc, head, index, settings, depth + 1)
     return None
+
+
+def names_a_body(name: str, settings: Settings) -> bool:
+    """Whether a name says it is an organisation ("Rural Care Trust", "the Apex Group", "NATO"):
+    such a name is never "he" or "she", though a person the model typed as an organisation may be."""
+    words = set(settings["attribution"]["body_name_words"])
+    return name.isupper() and len(name) > 1 or any(w.strip(".,") in words for w in name.split())
 
 
 def is_person_description(head, role_nouns, definite: bool = False) -> bool:
@@ -563,6 +577,45 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
         if found and (not named_only or names_someone(found)):
             return found
     return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
+
+
+def source_noun_owner(doc, noun, index: MentionIndex, settings: Settings
+                      ) -> Optional[tuple[Optional[str], str]]:
+    """Who a report, survey or study belongs to: its possessor ("Oxfam's report", "his plan"), who
+    made or commissioned it ("a survey for the charity", "a study carried out by X", "a poll published
+    in Y"), or a name compounded with it ("a Gallup poll"); a description among them is resolved ("the
+    charity" is the charity named before). None when nothing says."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            if c.lower_ in POSSESSIVE_PRONOUNS:
+                return pronoun_referent(doc, c, index, settings)
+            found = index.best_inside(min(t.idx for t in c.subtree),
+                                      max(t.idx + len(t.text) for t in c.subtree), c.idx)
+            if found is not None:
+                return found.entity, text_of(doc)[found.start:found.end]
+    preps = [c for c in noun.children if c.dep_ == "prep" and (c.lower_ in OWNER_PREPS or c.lower_ == "in" and any(
+        g.dep_ == "pobj" and g.pos_ == "PROPN" for g in c.children))]  # "a survey in the Daily Post"
+    for made in (c for c in noun.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+        preps += [c for c in made.children if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ in OWNER_PREPS + ("in",)]
+    for prep in preps:
+        owner = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if owner is None or owner.ent_type_ in ("DATE", "TIME", "GPE", "LOC") or owner.like_num:
+            continue
+        words = sorted(owner.subtree, key=lambda t: t.i)
+        found = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), owner.idx)
+        if found is None and owner.pos_ == "NOUN":
+            found = referent_of_description(owner, index, settings)
+        if found is not None:
+            return found.entity, text_of(doc)[found.start:found.end]
+        if owner.pos_ in ("NOUN", "PROPN") and len(words) <= MAX_SOURCE_WORDS:
+            return None, text_of(doc)[words[0].idx:words[-1].idx + len(words[-1].text)]  # "the charity"
+    for c in noun.children:
+        if c.dep_ in ("compound", "nmod"):
+            words = list(c.subtree)
+            found = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), c.idx)
+            if found is not None and found.label != "NORP":
+                return found.entity, text_of(doc)[found.start:found.end]
+    return None
 
 
 def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo: int, hi: int):

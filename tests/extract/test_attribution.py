@@ -99,3 +99,16 @@ def test_a_verb_of_speaking_manner_frames_a_quote(nlp, settings):
     text = "“That is simply not true,” Senator Ana Lima shot back during the debate."
     quotes, _ = analysed(nlp, settings, text)
     assert list(quotes.values())[0][0] == "Ana Lima"
+
+
+def test_a_survey_is_sourced_by_whoever_made_or_commissioned_it(nlp, settings):
+    text = ("Councillor Joe Ames spoke to farmers on Friday. A survey for the Rural Care Trust suggests 41% of "
+            "farmers work alone. His plan suggests that fares would fall by 12%.")
+    _, figures = analysed(nlp, settings, text)
+    assert figures[41][0] == "Rural Care Trust"
+    assert "Joe Ames" in figures[12][0]
+
+
+def test_an_unresolved_commissioner_is_named_by_its_words_not_the_survey(nlp, settings):
+    _, figures = analysed(nlp, settings, "A study for the charity found 23% of carers had no break last year.")
+    assert figures[23][1] == "the charity"
