@@ -552,13 +552,16 @@ def proper_name_of(doc, head) -> str:
 
 def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settings,
                 verbs_outside: tuple[int, int] | None = None, within: tuple[int, int] | None = None,
-                named_only: bool = False, speech: bool = False) -> tuple[Optional[str], Optional[str]]:
+                named_only: bool = False, speech: bool = False,
+                within_quote: bool = False) -> tuple[Optional[str], Optional[str]]:
     """(entity id, source words) for the item at [start, end); (None, None) when unattributed.
 
     `verbs_outside` is a span no reporting verb may come from (the quote itself); `within` bounds
     where one may come from (the quote's paragraph). With `named_only`, a source that names no
     entity ("people say") does not count. With `speech` the item is a direct quote: any verb of
-    saying may frame it (`reporting_verbs`)."""
+    saying may frame it (`reporting_verbs`). With `within_quote` the item lies in a direct quote and
+    `within` is that quote: a verb of wanting or planning there tells what someone wants, and it is the
+    quote's speaker who says so."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return None, None
@@ -568,8 +571,15 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     found = phrase_source(doc, sent, *outside, index, settings, (lo, hi))
     if found and (not named_only or names_someone(found)):
         return found
+    if not within_quote:
+        found = framing_source(doc, sent, span, index, settings, (lo, hi))
+        if found and (not named_only or names_someone(found)):
+            return found
     verbs = [v for v in reporting_verbs(sent, settings, speech)
              if not (outside[0] <= v.idx < outside[1]) and lo <= v.idx < hi]
+    if within_quote:  # "'The agency wanted 60 votes,' she said": a want the speaker tells of
+        attitude = set(settings["attribution"]["attitude_verbs"])
+        verbs = [v for v in verbs if not base_forms(v) & attitude]
     for verb in ranked_verbs(verbs, span):
         if speaker_holds_item(verb, outside):
             break  # "Two soldiers say ...": the figure is part of who speaks, not what is said
@@ -615,6 +625,30 @@ def source_noun_owner(doc, noun, index: MentionIndex, settings: Settings
             found = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), c.idx)
             if found is not None and found.label != "NORP":
                 return found.entity, text_of(doc)[found.start:found.end]
+    return None
+
+
+def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, within: tuple[int, int]
+                   ) -> Optional[tuple[Optional[str], str]]:
+    """"Under Mrs. Lee's plan, ...", "In a Gallup poll, ...": a source noun with an owner, in a
+    phrase set on the clause that holds the item, frames what the clause says."""
+    nouns = set(settings["attribution"]["source_nouns"])
+    for prep in sent:
+        if prep.dep_ != "prep" or prep.lower_ not in ("under", "in") or not within[0] <= prep.idx < within[1]:
+            continue
+        noun = next((c for c in prep.children if c.dep_ == "pobj" and c.lemma_.lower() in nouns), None)
+        clause = prep.head  # the clause it frames: up to the main verb ("Under X's plan, those filing ... would pay")
+        while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head is not clause:
+            clause = clause.head
+        if noun is None or clause.pos_ not in ("VERB", "AUX"):
+            continue
+        inside_phrase = {t.i for t in prep.subtree}
+        holds = {t.i for t in clause.subtree} - inside_phrase
+        if span.root.i not in holds:
+            continue
+        owner = source_noun_owner(doc, noun, index, settings)
+        if owner is not None and owner[0] is not None:
+            return owner
     return None
 
 
@@ -701,7 +735,10 @@ def noun_relations(doc, sent, index: MentionIndex, table: dict) -> list[Relation
         clause = next((c for c in t.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > t.i and
                        any(w.dep_ == "mark" and w.lower_ == "that" for w in c.children)), None)
         owner = next((c for c in t.children if c.dep_ in ("poss", "compound") and c.i < t.i), None)
-        if clause is None or owner is None:
+        if owner is None and t.dep_ in ("dobj", "attr") and t.head.lemma_.lower() in table["claim_light_verbs"]:
+            # "the senator expressed concern that ...", "she made the case that ...": who does it
+            owner = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+        if clause is None or owner is None or owner.pos_ == "PRON" and owner.lower_ not in POSSESSIVE_PRONOUNS:
             continue
         words = list(owner.subtree)
         located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), owner.idx)

@@ -592,7 +592,7 @@ def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
     if inside.speaker_text in interviewers(text_of(doc), quotes):
         return None, None
     found = find_source(doc, match.core_start, match.core_end, index, settings,
-                        within=(inside.start, inside.end), named_only=True)
+                        within=(inside.start, inside.end), named_only=True, within_quote=True)
     return found if found[1] else (inside.speaker, inside.speaker_text)
 
 

@@ -112,3 +112,16 @@ def test_a_survey_is_sourced_by_whoever_made_or_commissioned_it(nlp, settings):
 def test_an_unresolved_commissioner_is_named_by_its_words_not_the_survey(nlp, settings):
     _, figures = analysed(nlp, settings, "A study for the charity found 23% of carers had no break last year.")
     assert figures[23][1] == "the charity"
+
+
+def test_a_want_told_inside_a_quote_is_the_speakers_figure(nlp, settings):
+    text = "“The ministry wanted 60 new wards,” Dr Lena Ortiz said."
+    _, figures = analysed(nlp, settings, text)
+    assert figures[60][0] == "Lena Ortiz"
+
+
+def test_a_plan_framing_the_clause_sources_its_figures(nlp, settings):
+    text = ("Under Mayor Ruth Okafor's plan, drivers entering the old town would pay a charge that rises "
+            "to 14 pounds at peak hours.")
+    _, figures = analysed(nlp, settings, text)
+    assert figures[14][0] == "Ruth Okafor"

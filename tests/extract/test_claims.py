@@ -183,3 +183,9 @@ def test_must_not_record_a_claim_that_says_nothing(nlp, settings):
     relations = reported_relations(doc, index, settings)
     claims = extract_claims(doc, "d", index, [], relations, settings["attribution"]["claim_record_min_words"])
     assert not indirect(claims)
+
+
+def test_a_claim_noun_made_by_its_subject_reports_its_clause(nlp, settings):
+    claims, names, _ = read(nlp, settings, "Senator Ines Duarte expressed concern that the new port would "
+                                           "flood the marshes.")
+    assert any(names.get(c.source) == "Ines Duarte" and "flood the marshes" in c.surface for c in indirect(claims))
