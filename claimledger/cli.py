@@ -18,7 +18,7 @@ from typing import Optional
 from . import __version__
 from .errors import ClaimledgerError, LedgerError, UsageError
 from .ingest import Overrides
-from .store import DATABASE_ERRORS
+from .store import database_errors
 from .store_postgres import redacted
 
 EXAMPLES = Path(__file__).with_name("examples")
@@ -102,7 +102,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ClaimledgerError as exc:
         print(f"claimledger: {exc}", file=sys.stderr)
         return exc.exit_code
-    except DATABASE_ERRORS as exc:
+    except database_errors() as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"claimledger: the ledger's database refused a statement ({first}); if the ledger was "
               "built by another claimledger version, rebuild it", file=sys.stderr)

@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from .errors import ClaimledgerError, UsageError
 from .review import Reviews, add_review, pending
 from .settings import load_settings
-from .store import DATABASE_ERRORS, Ledger
+from .store import Ledger, database_errors
 from .store_postgres import is_postgres
 
 TEMPLATES = Path(__file__).with_name("templates") / "web"
@@ -422,7 +422,7 @@ def create_app(db: str, allow_review: bool = False, token: Optional[str] = None,
                     data = fn(request, **request.path_params)
                 except NotFound as exc:
                     return render(request, "error.html", {"error": str(exc), "status": 404}, 404)
-                except (ClaimledgerError, ValueError, *DATABASE_ERRORS) as exc:
+                except (ClaimledgerError, ValueError, *database_errors()) as exc:
                     return render(request, "error.html", {"error": str(exc), "status": 400}, 400)
                 return render(request, template, data)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import time
 
 import numpy as np
@@ -169,15 +170,11 @@ TABLES = ("documents", "entities", "aliases", "mentions", "quantities", "quotes"
           "skipped", "runs", "reviews", "entity_counts", "fetches", "story_keys", "minhash_bands", "pending")
 
 
-def _database_errors() -> tuple[type[Exception], ...]:
-    try:
-        import psycopg
-    except ImportError:
-        return (sqlite3.Error,)
-    return (sqlite3.Error, psycopg.Error)
-
-
-DATABASE_ERRORS = _database_errors()  # what a bad statement raises, on either backend
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a bad statement raises, on either backend: PostgreSQL's errors only once its driver is in
+    use (importing it costs every SQLite build a tenth of a second)."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error, psycopg.Error) if psycopg is not None else (sqlite3.Error,)
 
 
 class Ledger:
@@ -769,4 +766,4 @@ class _Transaction:
         return False
 
 
-__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES", "DATABASE_ERRORS"]
+__all__ = ["Ledger", "SCHEMA_VERSION", "TABLES", "database_errors"]

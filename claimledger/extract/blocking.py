@@ -29,17 +29,34 @@ MINHASH_SCHEME = "affine32"  # stored signatures must be read back with the sche
 
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int):
-    from datasketch import MinHash
+    """The affine permutations (a odd, b) of datasketch's "affine32" scheme, drawn as it draws them."""
+    import numpy as np
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
-def new_minhash(num_perm: int, seed: int):
-    """An empty MinHash of `num_perm` permutations drawn from `seed`, in `MINHASH_SCHEME`. Drawing the
-    permutations costs about as much as hashing a claim's words, so they are drawn once per process."""
-    from datasketch import MinHash
+def minhash_values(items: Iterable[bytes], num_perm: int, seed: int):
+    """The MinHash of byte strings, as datasketch's `MinHash(scheme="affine32")` computes it (SHA-1's
+    first 32 bits, the MurmurHash3 finalizer, affine permutations mod 2^32, the minimum of each),
+    equal to it value for value (a test pins this), without importing datasketch (and SciPy) in every
+    worker. Returns uint32 values; the maximum for no items."""
+    import numpy as np
 
-    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME, permutations=_permutations(num_perm, seed))
+    a, b = _permutations(num_perm, seed)
+    hashes = [int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items]
+    if not hashes:
+        return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint32)
+    hv = np.array(hashes, dtype=np.uint32).reshape(-1, 1)
+    with np.errstate(over="ignore"):
+        hv = hv ^ (hv >> np.uint32(16))
+        hv = hv * np.uint32(0x85EBCA6B)
+        hv = hv ^ (hv >> np.uint32(13))
+        hv = hv * np.uint32(0xC2B2AE35)
+        hv = hv ^ (hv >> np.uint32(16))
+        return (hv * a + b).min(axis=0)
 
 
 def text_signature(text: str, settings: Settings) -> bytes:
@@ -48,9 +65,7 @@ def text_signature(text: str, settings: Settings) -> bytes:
     words = [w.lower() for w in WORD.findall(text)]
     n = table["shingle_words"]
     shingles = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
-    signature = new_minhash(table["minhash_permutations"], 1)
-    signature.update_batch(list(shingles))
-    return signature.hashvalues.astype("<u8").tobytes()
+    return minhash_values(shingles, table["minhash_permutations"], 1).astype("<u8").tobytes()
 
 
 def minhash_bands(signature: bytes, settings: Settings) -> tuple[int, ...]:

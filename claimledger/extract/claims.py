@@ -62,11 +62,10 @@ def claim_buckets(terms: frozenset[str], settings) -> tuple[int, ...]:
     exact = hashlib.blake2b("\x1f".join(sorted(terms)).encode("utf-8"), digest_size=7, person=b"exact").digest()
     buckets = [int.from_bytes(exact, "little")]
     if len(terms) >= table["min_words"]:
-        from .blocking import new_minhash
+        from .blocking import minhash_values
 
-        signature = new_minhash(table["minhash_permutations"], 2)
-        signature.update_batch([t.encode("utf-8") for t in sorted(terms)])
-        values = signature.hashvalues.astype("<u8").tobytes()
+        values = minhash_values([t.encode("utf-8") for t in sorted(terms)], table["minhash_permutations"], 2
+                                ).astype("<u8").tobytes()
         width = 8 * table["lsh_rows"]
         for band in range(table["lsh_bands"]):
             digest = hashlib.blake2b(values[band * width:(band + 1) * width], digest_size=7,

@@ -39,6 +39,10 @@ def resolve(expression: str, published: Optional[str], settings: Settings) -> Op
             found = resolver(text, base, table)
             if found:
                 return found
+    elif re.search(r"\d{4}$", text):
+        found = _month(text, date(int(text[-4:]), 12, 31), table)  # "july 2003": its year says when
+        if found:
+            return found
     if re.search(table["duration_pattern"], text):
         return None
     if re.search(table["clock_pattern"], text):
@@ -106,7 +110,43 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
         return text if years and low <= years[0] <= high and re.fullmatch(r"\d{4}", text) else None
     if base is None and not any(low <= y <= high for y in years):
         return None  # "1 July" in an undated document: no year to put it in, and never this year
-    return _parsed_date(re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text), base)
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    written = _written_date(cleaned, base)
+    if written is not None:
+        return written or None
+    if not re.search(rf"\b(?:{MONTH_NAME}|{'|'.join(WEEKDAYS)})\b|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}", cleaned):
+        return None  # "the late 1990s", "48": no day in it to read
+    parsed = _parsed_date(cleaned, base)
+    if parsed and base is None and int(parsed[:4]) not in years:
+        return None  # dateparser filled in a year from the clock
+    return parsed
+
+
+DAY_MONTH = re.compile(rf"(?:(?:{'|'.join(WEEKDAYS)}),? )?(?P<day>\d{{1,2}}) (?P<month>{MONTH_NAME})\.?(?:,? (?P<year>\d{{4}}))?")
+MONTH_DAY = re.compile(rf"(?:(?:{'|'.join(WEEKDAYS)}),? )?(?P<month>{MONTH_NAME})\.? (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?")
+
+
+def _written_date(text: str, base: Optional[date]) -> Optional[str]:
+    """"3 may 2024", "oct. 10, 2002", "friday, 5 july": a date written out, read without dateparser;
+    without a year, the latest such day up to `base`. "" when it is no valid date; None when the text
+    is not written so."""
+    m = DAY_MONTH.fullmatch(text) or MONTH_DAY.fullmatch(text)
+    if m is None:
+        return None
+    month, day = MONTH_PREFIX[m.group("month")[:3]], int(m.group("day"))
+    if m.group("year"):
+        year = int(m.group("year"))
+    elif base is not None:
+        year = base.year
+    else:
+        return ""  # "1 July" in an undated document: no year to put it in
+    try:
+        found = date(year, month, day)
+        if not m.group("year") and found > base:
+            found = date(year - 1, month, day)
+    except ValueError:
+        return ""
+    return found.isoformat()
 
 
 @lru_cache(maxsize=4096)

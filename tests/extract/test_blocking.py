@@ -29,3 +29,21 @@ def test_names_are_blocked_by_their_last_word():
     assert name_block("Volodymyr Zelensky") == name_block("Zelenskyy") == "zel"
     assert name_initials("National Intelligence Service") == "NIS"
     assert name_initials("NIS") == ""
+
+
+def test_our_minhash_equals_datasketch_affine32_value_for_value():
+    """Stored signatures were made with datasketch's affine32 scheme: ours must read the same."""
+    import random
+
+    from datasketch import MinHash
+
+    from claimledger.extract.blocking import minhash_values
+
+    rng = random.Random(7)
+    for seed, num_perm in ((1, 64), (2, 60), (5, 128)):
+        for size in (1, 3, 40, 400):
+            items = [bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 30))) for _ in range(size)]
+            theirs = MinHash(num_perm=num_perm, seed=seed, scheme="affine32")
+            theirs.update_batch(items)
+            assert (minhash_values(items, num_perm, seed) == theirs.hashvalues).all(), (seed, num_perm, size)
+    assert (minhash_values([], 64, 1) == MinHash(num_perm=64, seed=1, scheme="affine32").hashvalues).all()

@@ -70,3 +70,16 @@ def test_undated_documents_give_no_as_of_date(nlp, settings):
 def test_a_clock_time_beside_a_figure_does_not_make_a_year(nlp, settings):
     got = _as_of_values(nlp, settings, "By 1730 GMT rescuers had pulled 45 people from the rubble.", "2025-02-19")
     assert got[45] == "2025-02-19"
+
+
+@pytest.mark.parametrize("expression, published, iso", [
+    ("the 1980s", None, None),               # must not: dateparser fills in today from the clock
+    ("the late 1990s", "2025-02-19", None),
+    ("july 2003", None, "2003-07"),          # its own year says when, dated document or not
+    ("5 July", "2025-02-19", "2024-07-05"),  # without a year: the latest such day before publication
+    ("Friday, 14 February", "2025-02-19", "2025-02-14"),
+    ("31 February 2024", None, None),
+    ("48", "2025-02-19", None),
+])
+def test_written_dates_are_read_without_the_clock(settings, expression, published, iso):
+    assert resolve(expression, published, settings) == iso
