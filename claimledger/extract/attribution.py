@@ -135,6 +135,8 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
     for m in pattern.finditer(text, sent.start_char, sent.end_char):
         if start <= m.start() < end or not within[0] <= m.start() < within[1]:
             continue
+        if is_rate(doc, m.end()):
+            continue  # "$84 per barrel", "per cent": a rate, not a source
         p_start, phrase_end = phrase_extent(doc, m.end(), min(sent.end_char, within[1]))
         if p_start <= start < phrase_end:
             phrase_end = start
@@ -152,6 +154,17 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
     words = doc.char_span(p_start, p_start + len(phrase), alignment_mode="expand")
     located = index.best_inside(p_start, p_end, words.root.idx if words is not None else None)
     return (located.entity if located else None), phrase
+
+
+def is_rate(doc, begin: int) -> bool:
+    """Whether the words after "per" make a rate: a bare common noun ("per barrel", "per day"), with no
+    determiner or name that would make it a source ("per the report", "per Reuters")."""
+    span = doc.char_span(begin, min(begin + 1, len(text_of(doc))), alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    word = span[0]
+    before = doc[word.i - 1].lower_ if word.i > 0 else ""
+    return before == "per" and word.pos_ in ("NOUN", "NUM", "SYM") and word.tag_ != "NNP"
 
 
 def base_forms(token) -> set[str]:

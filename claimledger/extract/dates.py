@@ -39,7 +39,7 @@ def resolve(expression: str, published: Optional[str], settings: Settings) -> Op
             found = resolver(text, base, table)
             if found:
                 return found
-    elif re.search(r"\d{4}$", text):
+    elif re.search(r"\d{4}$", text) and table["year_range"][0] <= int(text[-4:]) <= table["year_range"][1]:
         found = _month(text, date(int(text[-4:]), 12, 31), table)  # "july 2003": its year says when
         if found:
             return found
@@ -85,6 +85,8 @@ def _month(text: str, base: date, table: dict) -> Optional[str]:
     month = MONTH_PREFIX[m.group(1)[:3]]
     if m.group(3):
         year = int(m.group(3))
+        if not table["year_range"][0] <= year <= table["year_range"][1]:
+            return None
     elif m.group(2) == "last year":
         year = base.year - 1
     else:

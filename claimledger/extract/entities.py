@@ -89,7 +89,7 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
     for surface, label in votes:
         labels_of.setdefault(surface, []).append(label)
     for f in raw:
-        if (f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE"}) or \
+        if (f.surface in person_surfaces and f.label in PERSONISH_LABELS | {"GPE", "PERSON"}) or \
                 (f.surface in name_parts and f.label in ("ORG", "GPE")):
             f.label = "PERSON"
         else:

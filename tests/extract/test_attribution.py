@@ -125,3 +125,16 @@ def test_a_plan_framing_the_clause_sources_its_figures(nlp, settings):
             "to 14 pounds at peak hours.")
     _, figures = analysed(nlp, settings, text)
     assert figures[14][0] == "Ruth Okafor"
+
+
+def test_must_not_take_a_unit_after_per_for_a_source(nlp, settings):
+    _, figures = analysed(nlp, settings, "Brent crude traded at $84 per barrel on Monday.")
+    assert figures[84] == (None, None)
+    _, figures = analysed(nlp, settings, "Fares will rise by 6%, per the transport authority.")
+    assert "transport authority" in (figures[6][1] or "")
+
+
+def test_must_not_make_a_headline_a_speaker(nlp, settings):
+    _, figures = analysed(nlp, settings, "Minister Says 300 Homes Lost\n\nThe storm destroyed 300 homes, "
+                                         "officials said.")
+    assert figures[300][1] == "officials"

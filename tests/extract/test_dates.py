@@ -83,3 +83,9 @@ def test_a_clock_time_beside_a_figure_does_not_make_a_year(nlp, settings):
 ])
 def test_written_dates_are_read_without_the_clock(settings, expression, published, iso):
     assert resolve(expression, published, settings) == iso
+
+
+@pytest.mark.parametrize("expression", ["may 0000", "march 9999", "31 june 2024", "0 july"])
+def test_impossible_dates_are_no_dates_never_an_error(settings, expression):
+    assert resolve(expression, None, settings) is None
+    assert resolve(expression, "2025-02-19", settings) is None

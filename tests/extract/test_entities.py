@@ -59,3 +59,11 @@ def test_a_capitalised_common_word_is_not_an_organisation(nlp, settings):
     names = {e.name for e in extract_entities(doc, "d", settings)[0]}
     assert "Budget" not in names
     assert "Oxfam" in names
+
+
+def test_one_name_is_one_entity_whatever_the_model_labels_each_mention(nlp, settings):
+    from claimledger.extract.entities import extract_entities
+
+    doc = nlp("Aid reached the port city of Velm on Monday. The navy sent 30 ships to Velm, officials said.")
+    entities, _ = extract_entities(doc, "d", settings)
+    assert len([e for e in entities if e.name == "Velm"]) == 1
