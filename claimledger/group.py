@@ -13,9 +13,14 @@ relay them:
     corroborated    two or more originators, all within `agreement_tolerance` of each other
     conflicting     originators disagree beyond it (also across related groups: a casualties
                     figure against one originator's killed + wounded)
-    evolving        one originator whose figure changed from one date to another
+    evolving        one originator whose figure changed from one date to another; originators who
+                    differ at different times; or differ while one of them revised its own count
+                    (1, then 5, then 24) and no date proves they spoke at the same time
     single-source   one originator, however many outlets repeat it
     unattributed    only figures the reporters state themselves
+
+A figure dated `history_years` or more before its document's own year belongs to a past event and
+is grouped with that year's figures ("killed: people in 2004"), never with today's.
 
 Near-copies (wire copy, light rewrites) and stories are found as each document is stored, from its
 blocking keys (`extract.blocking`); an outlet whose text is a near-copy of another's is one outlet,
