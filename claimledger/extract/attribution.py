@@ -12,6 +12,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 from ..annotate import text_of
@@ -167,15 +168,19 @@ def is_rate(doc, begin: int) -> bool:
     return before == "per" and word.pos_ in ("NOUN", "NUM", "SYM") and word.tag_ != "NNP"
 
 
-def base_forms(token) -> set[str]:
+def base_forms(token) -> frozenset[str]:
     """The token's lemma and its plain inflection stems: the lemmatizer misses some ("rated" → "rat")."""
-    word = token.lower_
-    stems = {word, token.lemma_.lower()}
+    return _base_forms(token.lower_, token.lemma_)
+
+
+@lru_cache(maxsize=65536)
+def _base_forms(word: str, lemma: str) -> frozenset[str]:
+    stems = {word, lemma.lower()}
     for suffix in ("s", "es", "d", "ed", "ing"):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             stem = word[: -len(suffix)]
             stems |= {stem, stem + "e"}
-    return stems
+    return frozenset(stems)
 
 
 def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import bisect
 import functools
 import itertools
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
@@ -108,7 +109,6 @@ def capitalised_common_words(doc, found: list[Found]) -> set[str]:
     "Budget", "Election"): the text also writes the word in lower case, or the tagger reads it as a
     common noun after "the". Names of people are left alone (a surname can be a word: "Mr Brown")."""
     text = text_of(doc)
-    lower_words = {t.lower_ for t in doc if t.is_lower}
     out = set()
     for f in found:
         if f.label == "PERSON" or " " in f.surface or not f.surface[:1].isupper() or f.surface.isupper():
@@ -117,9 +117,19 @@ def capitalised_common_words(doc, found: list[Found]) -> set[str]:
         if span is None or len(span) != 1:
             continue
         after_the = span.start > 0 and doc[span.start - 1].lower_ == "the"
-        if span[0].pos_ == "NOUN" and after_the or f.surface.lower() in lower_words:
+        if span[0].pos_ == "NOUN" and after_the or written_in_lower_case(text, f.surface):
             out.add(f.surface)
     return out
+
+
+@lru_cache(maxsize=1)
+def _lower_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[^\W\d_]+", text) if w.islower())
+
+
+def written_in_lower_case(text: str, word: str) -> bool:
+    """Whether the text also writes the word all in lower case ("the budget" beside "Budget")."""
+    return word.lower() in _lower_words(text)
 
 
 def places_taken_for_people(doc, found: list[Found], settings: Settings) -> set[str]:
