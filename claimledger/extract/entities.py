@@ -80,6 +80,7 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
         sentence = ent.sent.start if ent.sent is not None else 0
         raw.append(Found(start, end, surface, label, sentence))
     person_surfaces = {f.surface for f in raw if f.label == "PERSON"}
+    also_places = {f.surface for f in raw if f.label in ("GPE", "LOC")}  # what the model said elsewhere
     name_parts = person_name_parts(raw)
     outlets = outlet_names(text_of(doc), settings)
     for f in raw:
@@ -95,7 +96,7 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
             f.label = "PERSON"
         else:
             f.label = max(labels_of[f.surface], key=lambda lab: votes[(f.surface, lab)])
-    for surface in places_taken_for_people(doc, raw, settings):
+    for surface in places_taken_for_people(doc, raw, settings, also_places):
         for f in raw:
             if f.surface == surface:
                 f.label = "GPE"
@@ -132,10 +133,12 @@ def written_in_lower_case(text: str, word: str) -> bool:
     return word.lower() in _lower_words(text)
 
 
-def places_taken_for_people(doc, found: list[Found], settings: Settings) -> set[str]:
+def places_taken_for_people(doc, found: list[Found], settings: Settings, also_places: set[str] = frozenset()
+                            ) -> set[str]:
     """One-word "people" that the text only ever puts where places go: after a locative preposition
-    ("the win at Blackburn") or before a place noun ("in Suka Makmur village"), never speaking and
-    never with a title: places the small model labelled as people."""
+    ("the win at Blackburn"), before a place noun ("in Suka Makmur village") or after one and "of"
+    ("the port city of Velm"), never speaking and never with a title: places the small model labelled
+    as people. A name the model also called a place elsewhere needs only one such mention."""
     table = settings["entities"]
     preps, nouns = set(table["locative_preps"]), set(table["place_nouns"])
     cues = set(settings["attribution"]["cue_verbs"])
@@ -152,8 +155,10 @@ def places_taken_for_people(doc, found: list[Found], settings: Settings) -> set[
         def placed(span) -> bool:
             before = doc[span.start - 1].lower_ if span.start > 0 else ""
             after = doc[span.end].lower_ if span.end < len(doc) else ""
-            return before in preps or after in nouns
-        if all(placed(span) for span in spans) and not any(speaks(span, cues) for span in spans) and \
+            named_place = before == "of" and span.start > 1 and doc[span.start - 2].lower_ in nouns
+            return before in preps or after in nouns or named_place
+        enough = any if surface in also_places else all
+        if enough(placed(span) for span in spans) and not any(speaks(span, cues) for span in spans) and \
                 not any(has_title_before(text_of(doc), f.start, table["titles"]) for f in items):
             places.add(surface)
     return places

@@ -66,4 +66,5 @@ def test_one_name_is_one_entity_whatever_the_model_labels_each_mention(nlp, sett
 
     doc = nlp("Aid reached the port city of Velm on Monday. The navy sent 30 ships to Velm, officials said.")
     entities, _ = extract_entities(doc, "d", settings)
-    assert len([e for e in entities if e.name == "Velm"]) == 1
+    [velm] = [e for e in entities if e.name == "Velm"]
+    assert velm.type == "GPE"  # "the port city of Velm": a place, though the model called one mention a person
