@@ -640,9 +640,10 @@ def source_noun_owner(doc, noun, index: MentionIndex, settings: Settings
     for c in noun.children:
         if c.dep_ in ("compound", "nmod"):
             words = list(c.subtree)
-            found = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), c.idx)
+            start, end = words[0].idx, words[-1].idx + len(words[-1].text)
+            found = index.best_inside(start, end, c.idx)
             if found is not None and found.label != "NORP":
-                return found.entity, text_of(doc)[found.start:found.end]
+                return found.entity, text_of(doc)[start:end]  # the whole name: "CNN/ORC", "Reuters/Ipsos"
     return None
 
 

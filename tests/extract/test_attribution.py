@@ -138,3 +138,9 @@ def test_must_not_make_a_headline_a_speaker(nlp, settings):
     _, figures = analysed(nlp, settings, "Minister Says 300 Homes Lost\n\nThe storm destroyed 300 homes, "
                                          "officials said.")
     assert figures[300][1] == "officials"
+
+
+def test_a_poll_of_two_names_is_sourced_by_the_whole_name(nlp, settings):
+    _, figures = analysed(nlp, settings, "In a national Harbor/Quill poll released Monday, 31% of voters said "
+                                         "they would back the levy.")
+    assert figures[31][1] == "Harbor/Quill"
