@@ -141,6 +141,6 @@ def test_must_not_make_a_headline_a_speaker(nlp, settings):
 
 
 def test_a_poll_of_two_names_is_sourced_by_the_whole_name(nlp, settings):
-    _, figures = analysed(nlp, settings, "In a national Harbor/Quill poll released Monday, 31% of voters said "
+    _, figures = analysed(nlp, settings, "In a national NBC/Marist poll released Monday, 31% of voters said "
                                          "they would back the levy.")
-    assert figures[31][1] == "Harbor/Quill"
+    assert figures[31][1] == "NBC/Marist"
