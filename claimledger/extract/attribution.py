@@ -604,6 +604,8 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
         found = subject_source(doc, verb, index, sent.start_char, settings, outside)
         if found and (not named_only or names_someone(found)):
             return found
+    if speech:
+        return None, None  # who speaks a quote is never the owner of a report named beside it
     return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
 
 
@@ -672,17 +674,15 @@ def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, wit
 
 
 def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo: int, hi: int):
-    """"The IMF's estimate", "a Reuters/Ipsos poll": the entity that owns a source noun."""
+    """"The IMF's estimate", "a Reuters/Ipsos poll": the first source noun in the sentence whose owner
+    (`source_noun_owner`) is a named entity."""
     nouns = set(settings["attribution"]["source_nouns"])
     for t in sent:
         if t.pos_ != "NOUN" or not lo <= t.idx < hi or t.lemma_.lower() not in nouns:
             continue
-        for child in t.children:
-            if child.dep_ in ("poss", "compound", "nmod"):
-                words = list(child.subtree)
-                located = index.best_inside(words[0].idx, words[-1].idx + len(words[-1].text), child.idx)
-                if located:
-                    return located.entity, text_of(doc)[located.start:located.end]
+        owner = source_noun_owner(doc, t, index, settings)
+        if owner is not None and owner[0] is not None:
+            return owner
     return None
 
 

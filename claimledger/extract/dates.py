@@ -116,7 +116,7 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
     written = _written_date(cleaned, base)
     if written is not None:
         return written or None
-    if not re.search(rf"\b(?:{MONTH_NAME}|{'|'.join(WEEKDAYS)})\b|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}", cleaned):
+    if not HAS_DAY.search(cleaned):
         return None  # "the late 1990s", "48": no day in it to read
     parsed = _parsed_date(cleaned, base)
     if parsed and base is None and int(parsed[:4]) not in years:
@@ -124,6 +124,8 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
     return parsed
 
 
+# What dateparser may read a day from: a month or weekday name, or a numeric date ("10/10/2002").
+HAS_DAY = re.compile(rf"\b(?:{MONTH_NAME}|{'|'.join(WEEKDAYS)})\b|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}")
 DAY_MONTH = re.compile(rf"(?:(?:{'|'.join(WEEKDAYS)}),? )?(?P<day>\d{{1,2}}) (?P<month>{MONTH_NAME})\.?(?:,? (?P<year>\d{{4}}))?")
 MONTH_DAY = re.compile(rf"(?:(?:{'|'.join(WEEKDAYS)}),? )?(?P<month>{MONTH_NAME})\.? (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?")
 
