@@ -68,12 +68,15 @@ MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitud
 
 def subject_of(counted: Optional[str], category: str, settings: Settings) -> str:
     """What a figure counts, as one word: people for soldiers, troops, North Koreans, them (every
-    figure of a toll counts people); what a measure measures ("depth in kilometers": depth), else
+    figure of a toll counts people); a measure of the whole event (a quake's magnitude) itself,
+    whatever the phrase around it ("a magnitude 7.6 quake", "the tremor"); what a measure measures ("depth in kilometers": depth), else
     the measure itself; whose age; else the head noun."""
     people = set(settings["figures"]["people_nouns"]["words"])
     tolls = set(settings["figures"]["conflict_categories"])
     if category in tolls or category in settings["figures"]["people_verb_categories"]["categories"]:
         return settings["group"]["people_subject"] + toll_scope_key(counted, settings)
+    if category in settings["group"]["whole_event_measures"]:
+        return category
     thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
     words = WORD.findall(thing.lower())
     head = words[-1] if words else ""

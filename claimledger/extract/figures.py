@@ -19,6 +19,10 @@ from .attribution import MentionIndex, find_source, source_in_discourse
 from .dates import as_of
 
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Text tokenised before it was published has its separators set apart ("230, 000", "6. 1"): in a
+# document written that way (`detached_separators` in patterns.toml finds it) a space may follow one.
+DETACHED_DIGITS = r"\d{1,3}(?:, ?\d{3})+(?:\. ?\d+)?|\d{1,3}\. \d{1,2}(?![\d,])|\d+(?:\.\d+)?"
+SEPARATOR_SPACE = re.compile(r"(?<=\d)([.,]) (?=\d)")
 CONFLICT = ("casualties", "killed", "wounded", "captured", "deployed")
 
 
@@ -40,10 +44,10 @@ def _alternation(words) -> str:
 
 
 @functools.cache
-def number_pattern(settings: Settings) -> re.Pattern:
+def number_pattern(settings: Settings, detached: bool = False) -> re.Pattern:
     f = settings["figures"]
     words = _alternation(list(f["number_words"]))
-    number = rf"(?:{DIGITS}|(?:{words})(?:-(?:{words}))?)"
+    number = rf"(?:{DETACHED_DIGITS if detached else DIGITS}|(?:{words})(?:-(?:{words}))?)"
     scale = rf"(?:\s?(?:{_alternation(f['scale_words'])})\b)?"
     currency = rf"(?:{_alternation(f['currency_symbols'])})?"
     amount = rf"{currency}(?:a\s)?{number}{scale}"
@@ -52,13 +56,15 @@ def number_pattern(settings: Settings) -> re.Pattern:
     percent = rf"(?:\s?(?:{_alternation(f['percent_words'])})(?!\w))?"
     vague = _alternation(f["vague_words"])
     # "magnitude-6.1": a number hyphenated to a measure cue is one
+    # "48km", "193km/h": a unit written onto its number
+    glued = f"(?:{_alternation(u for kind in f['units'].values() for u in kind if ' ' not in u)})"
     measure_prefixes = "".join(f"(?<={re.escape(cue)}-)|" for cue in sorted(f["measure_cues"]))
     return re.compile(
         rf"(?:{measure_prefixes}(?<![\w/#.,:$£€¥-]))"
         rf"(?:(?P<qual>{qualifier})\s+)?(?:(?P<between>between|from)\s+)?"
         rf"(?:(?P<low>{amount})(?:\s?(?:{joiner})\s?(?:(?:{qualifier})\s+)?(?P<high>{amount}))?|(?P<vague>{vague}))"
         rf"(?P<pct>{percent})"
-        rf"(?![\w/]|[.,:]\d)",
+        rf"(?!(?!{glued}\b)[\w/]|[.,:]\d)",
         re.IGNORECASE)
 
 
@@ -68,7 +74,7 @@ def parse_amount(text: str, settings: Settings) -> tuple[Optional[float], Option
     for symbol, code in f["currency_symbols"].items():
         if text.startswith(symbol):
             unit, text = code, text[len(symbol):]
-    text = text.strip().lower()
+    text = SEPARATOR_SPACE.sub(r"\1", text.strip().lower())
     if text.startswith("a "):
         text = text[2:]
     scale = 1.0
@@ -91,7 +97,8 @@ def find_numbers(text: str, settings: Settings) -> list[NumberMatch]:
     f = settings["figures"]
     floor, ceiling = set(f["qualifiers_floor"]), set(f["qualifiers_ceiling"])
     out = []
-    for m in number_pattern(settings).finditer(text):
+    detached = re.search(f["detached_separators"], text) is not None
+    for m in number_pattern(settings, detached).finditer(text):
         qual = (m.group("qual") or "").lower()
         if m.group("vague"):
             value = float(f["vague_words"][m.group("vague").lower()])
@@ -606,10 +613,14 @@ def holds_the_figure(text: str, match: NumberMatch, source_text: Optional[str]) 
 
 
 def is_increment(text: str, match: NumberMatch, settings: Settings) -> bool:
-    """"An additional 20,000", "another 2,000": a figure on top of a total, not the total."""
-    words = "|".join(re.escape(w) for w in settings["figures"]["increment_words"])
+    """"An additional 20,000", "another 2,000", "four other people", "two more soldiers": a figure on
+    top of a total, or beside it, not the total."""
+    f = settings["figures"]
+    words = "|".join(re.escape(w) for w in f["increment_words"])
     before = text[max(0, match.start - 30):match.start]
-    return bool(re.search(rf"\b(?:{words})\s+$", before, re.IGNORECASE))
+    after = "|".join(re.escape(w) for w in f["increment_after"])
+    return bool(re.search(rf"\b(?:{words})\s+$", before, re.IGNORECASE) or
+                re.match(rf"\s+(?:{after})\b(?!\s+than\b)", text[match.end:match.end + 20], re.IGNORECASE))
 
 
 def interviewers(text: str, quotes: list[Quote]) -> set[str]:
