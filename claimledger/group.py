@@ -153,6 +153,7 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     """Every figure of the story as a small member row, by group key (story, category, subject,
     increment). A near-copy counts as the document it copies."""
     keyed: dict[tuple, list[Member]] = defaultdict(list)
+    whole_event: set[tuple] = set()
     cited = {r["document_id"]: r["cited"] for r in ledger.rows(
         "SELECT c.document_id, min(c.cited) AS cited FROM citations c JOIN documents d ON d.id = c.document_id "
         "WHERE d.story = ? AND c.kind = 'original-source' GROUP BY c.document_id", (story,))}
@@ -191,10 +192,32 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
                 present[r["document_id"]] - year >= settings["group"]["history_years"]:
             subject += "" if subject.endswith(f" in {year}") else f" in {year}"  # a past event's figure ("170 died in the 2004 tsunami"), not today's
         key = (story, r["category"], subject, bool(r["increment"]))
+        if r["category"] in settings["group"]["whole_event_measures"]:
+            whole_event.add(key)
         keyed[key].append(Member(r["id"], r["original"], low, high, r["qualifier"],
                                  origin, origin_name, r["as_of"] or r["published"], outlet, conversion))
+    for key in whole_event:
+        keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["same_event_within"]))
     similarity = settings["link"]["name_similarity"]
     return {key: one_name_one_originator(members, similarity) for key, members in keyed.items()}
+
+
+def split_by_value(members: list[Member], key: tuple, within: float) -> dict[tuple, list[Member]]:
+    """A whole-event measure's figures, one group per event: values in runs no more than `within`
+    apart (7.6 and 7.7 are one quake's magnitude as two agencies measured it; 7.3 is another quake,
+    5.0 an aftershock), each run keyed by its lowest value. A figure without a low value joins the
+    run its high value falls in."""
+    runs: list[list[float]] = []
+    for value in sorted({point(m) for m in members}):
+        if runs and value - runs[-1][-1] <= within:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    out: dict[tuple, list[Member]] = defaultdict(list)
+    for m in members:
+        run = next(r for r in runs if r[0] <= point(m) <= r[-1])
+        out[(*key[:2], f"{key[2]} {run[0]:g}", *key[3:])].append(m)
+    return out
 
 
 def year_of(as_of: Optional[str]) -> Optional[int]:
@@ -252,7 +275,7 @@ def relayed_by(members: list["Member"]) -> str:
 
 
 def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
-           tally: bool = False) -> tuple[str, str]:
+           tally: bool = False, max_ratio: float = INFINITY) -> tuple[str, str]:
     """The group's status and a one-line note saying why. Each originator's figures are reduced to
     their distinct value intervals and months, and intervals are compared by a sweep, so a group's
     cost grows with its size times its number of originators, not with its size squared. A sum
@@ -274,7 +297,8 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
                 continue
             known = all(months[a]) and all(months[b])
             moving = not known and (revised(spans[a]) or revised(spans[b]))
-            if can_conflict and not moving and any(same_time(x, y) for x in months[a] for y in months[b]):
+            if can_conflict and not moving and comparable(spans[a], spans[b], max_ratio) and \
+                    any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
             drift = drift or (f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
                               if not moving else f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, "
@@ -295,6 +319,18 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
     return "single-source", f"one originator, {name_of(only)}, {relayed_by(only)}"
+
+
+def comparable(a: list[tuple[float, float]], b: list[tuple[float, float]], max_ratio: float) -> bool:
+    """Whether two originators' figures are near enough to be rival counts of one thing: some value
+    of each within `max_ratio` of one of the other. A family's "six children" beside a province's
+    14,000 displaced counts a part, not the same thing; they differ without disagreeing."""
+    def ratio(x: tuple[float, float], y: tuple[float, float]) -> float:
+        lo, hi = max(x[0], y[0]), min(x[1], y[1])
+        if lo <= hi:
+            return 1.0
+        return lo / hi if hi > 0 else INFINITY
+    return any(ratio(x, y) <= max_ratio for x in a for y in b)
 
 
 def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
@@ -327,19 +363,14 @@ def name_of(members: list[Member]) -> str:
 
 def compare_parts(total: list[Member], parts: dict[str, list[Member]], tolerance: float) -> Optional[str]:
     """A casualties figure against another originator's killed + wounded: a note when they disagree."""
-    sums: dict[str, float] = {}
-    names: dict[str, str] = {}
+    names = {m.originator: m.originator_name or "?" for ms in parts.values() for m in ms if m.originator}
+    both = set.intersection(*({m.originator for m in parts.get(c, []) if m.originator}
+                              for c in ("killed", "wounded")))  # only who gave both has a sum
+    sums = {origin: 0.0 for origin in both}
     for category in ("killed", "wounded"):
-        for m in parts.get(category, []):
-            if m.originator:
-                sums.setdefault(m.originator, 0.0)
-                names[m.originator] = m.originator_name or "?"
-        by_origin = {m.originator: point(m) for m in parts.get(category, []) if m.originator}
-        for origin in list(sums):
-            if origin in by_origin:
-                sums[origin] += by_origin[origin]
-            else:
-                sums.pop(origin)
+        by_origin = {m.originator: point(m) for m in parts.get(category, []) if m.originator in both}
+        for origin in both:
+            sums[origin] += by_origin[origin]
     for origin, value in sums.items():
         for m in total:
             if m.originator and m.originator != origin:
@@ -369,7 +400,8 @@ def plan_groups(ledger: Ledger, story: str, settings: Optional[Settings] = None)
         if category not in conflict and len({m.document for m in members}) < 2:
             continue
         status, note = assess(members, tolerance, category not in no_conflict,
-                              category in settings["figures"]["people_verb_categories"]["categories"])
+                              category in settings["figures"]["people_verb_categories"]["categories"],
+                              settings["group"]["conflict_max_ratio"])
         related: tuple[str, ...] = ()
         if category == "casualties":
             parts = {c: keyed.get((story, c, subject, increment), []) for c in ("killed", "wounded")}
