@@ -37,6 +37,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--db", required=True, help="the ledger: an SQLite file (created if missing) or a postgresql:// URL")
     b.add_argument("--outlet", help="outlet name for every article, instead of the detected one")
     b.add_argument("--published", help="publication date (YYYY-MM-DD) for every article")
+    b.add_argument("--story", metavar="NAME", help="put every article of this batch (already stored ones too) in "
+                   "the story NAME, whatever their words say; later articles like them can join it")
     b.add_argument("--quiet", "-q", action="store_true", help="no progress, no per-file lines")
     b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="worker processes for the per-document work (default: the cores, for 50 inputs or "
@@ -124,10 +126,13 @@ def cmd_build(args) -> int:
         published = parse_date(args.published) if ISO_DATE.fullmatch(args.published.strip()) else None
         if not published:
             raise UsageError(f"--published {args.published!r} is not a date; use YYYY-MM-DD")
+    story = (args.story or "").strip() or None
+    if args.story is not None and story is None:
+        raise UsageError("--story needs a name")
     check_ledger_path(args.db, readonly=False)
     report = build(args.paths, args.db, Overrides(outlet=args.outlet, published=published),
                    quiet=args.quiet, arguments=sys.argv[1:], echo=print_line, jobs=args.jobs,
-                   engine=args.engine, scheduler=args.scheduler)
+                   engine=args.engine, scheduler=args.scheduler, story=story)
     print(f"claimledger: {report.summary()}", file=sys.stderr)
     if args.timings:
         print("claimledger: stages " + ", ".join(f"{k} {v:.1f} s" for k, v in report.stages.items()), file=sys.stderr)

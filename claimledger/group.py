@@ -2,17 +2,20 @@
 
 Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
 subject with its scope ("people at the hospital" apart from "people") and whether they are a total or
-an increment ("an additional 20,000" is not the deployed total). Measures compare in one unit
-("10 km" and "six miles"); a sum restated in another currency is not compared; ages, durations,
-ranks and years never conflict; originators whose names are spellings of one name are one, and a
+an increment ("an additional 20,000", "four other people" are not the total). Measures compare in
+one unit ("10 km" and "six miles"); a measure the whole event has once (a quake's magnitude) is one
+subject, its figures grouped by value (7.6 and 7.7 one quake, 7.3 another, 5.1 an aftershock); a sum
+restated in another currency is not compared; ages, durations, ranks and years never conflict, and
+neither do figures `conflict_max_ratio` times apart (a part beside the whole); originators whose names are spellings of one name are one, and a
 part of an organisation ("Ukraine's military intelligence") is not the organisation. Outlets come
 from metadata, the URL's host or an "Original Source:" line, else are unknown, never a file name. Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
 
     corroborated    two or more originators, all within `agreement_tolerance` of each other
-    conflicting     originators disagree beyond it (also across related groups: a casualties
-                    figure against one originator's killed + wounded)
+    conflicting     originators disagree beyond it, by less than `conflict_max_ratio` (also across
+                    related groups: a casualties figure against the killed + wounded one
+                    originator gave)
     evolving        one originator whose figure changed from one date to another; originators who
                     differ at different times; or differ while one of them revised its own count
                     (1, then 5, then 24) and no date proves they spoke at the same time

@@ -151,9 +151,10 @@ class Progress:
 
 
 def _new_articles(items: Iterable, ledger: Ledger, report: BuildReport, on_skip: Callable[[Skipped], None],
-                  tick: Callable[[], None], warn: Callable[[str], None] = lambda line: None
-                  ) -> Iterator[tuple[Article, str]]:
-    """Each readable input not yet in the ledger, with its input key; unreadable ones are reported."""
+                  tick: Callable[[], None], warn: Callable[[str], None] = lambda line: None,
+                  story: Optional[str] = None) -> Iterator[tuple[Article, str]]:
+    """Each readable input not yet in the ledger, with its input key; unreadable ones are reported,
+    and one already stored is put in the named `story` if there is one."""
     for item in items:
         if isinstance(item, InputWarning):
             warn(f"warning {item.source}: {item.reason}")
@@ -164,6 +165,8 @@ def _new_articles(items: Iterable, ledger: Ledger, report: BuildReport, on_skip:
             continue
         key = input_key(item)
         if ledger.has_input(key):
+            if story:
+                ledger.put_input_in_story(key, story)
             report.unchanged += 1
             tick()
             continue
@@ -279,10 +282,11 @@ def auto_jobs(inputs: int, settings: Settings) -> int:
 def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quiet: bool = False,
           show_progress: Optional[bool] = None, stdin=None, arguments: Optional[list[str]] = None,
           echo: Callable[[str], None] = lambda line: print(line, file=sys.stderr), jobs: Optional[int] = 1,
-          engine: str = "local", scheduler: Optional[str] = None) -> BuildReport:
+          engine: str = "local", scheduler: Optional[str] = None, story: Optional[str] = None) -> BuildReport:
     """Builds (or extends) the ledger at `db` from `paths`; returns what happened. With `jobs` > 1
     the per-document work runs in that many worker processes, and with `engine="dask"` on a Dask
-    cluster (`scheduler`, or a local one of `jobs` workers); the ledger written is the same."""
+    cluster (`scheduler`, or a local one of `jobs` workers); the ledger written is the same. `story`
+    puts every article of the batch, new or already stored, in the story of that name."""
     settings = load_settings()
     report = BuildReport()
     started = time.monotonic()
@@ -326,7 +330,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
                     origins[key] = article.origin
                 yield article, key
 
-        articles = timed(remember(_new_articles(items, ledger, report, on_skip, tick, warn)), "ingest", report)
+        articles = timed(remember(_new_articles(items, ledger, report, on_skip, tick, warn, story)), "ingest", report)
         if engine == "dask":
             results = analysed_on_dask(articles, scheduler, jobs)
         elif jobs > 1:
@@ -337,7 +341,7 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         try:
             for key, result in results:
                 started_store = time.perf_counter()
-                store_one(ledger, key, result, run_id, report, on_skip, origins.pop(key, None))
+                store_one(ledger, key, result, run_id, report, on_skip, origins.pop(key, None), story)
                 report.add("store", time.perf_counter() - started_store)
                 if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
                     fetcher.mark_stored(result.document.source, result.document.id)
@@ -389,12 +393,12 @@ def analysed_on_dask(articles: Iterator[tuple[Article, str]], scheduler: Optiona
 
 
 def store_one(ledger: Ledger, key: str, result: Result, run_id: str, report: BuildReport,
-              on_skip: Callable[[Skipped], None], origin: Optional[str] = None) -> None:
+              on_skip: Callable[[Skipped], None], origin: Optional[str] = None, story: Optional[str] = None) -> None:
     if isinstance(result, Skipped):
         on_skip(result)
         return
     document = result.document
-    existing = ledger.add_document(result, key, run_id)
+    existing = ledger.add_document(result, key, run_id, story)
     if existing is not None and existing[1] == key:  # another build stored this very input meanwhile
         report.unchanged += 1
         return

@@ -147,12 +147,13 @@ CREATE TABLE IF NOT EXISTS claim_buckets (
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(surface, source_text, content="claims");
 """
 # Stories by content (`_file_in_story`): document frequencies of words (the row '' holds the number
-# of documents) and each story's centroid.
+# of documents) and each story's centroid; the stories a user named for documents (`build --story`).
 STORY_TABLES = """
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS story_centroids (
     story TEXT NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (story, term));
 CREATE INDEX IF NOT EXISTS story_centroids_term ON story_centroids(term);
+CREATE TABLE IF NOT EXISTS named_stories (document_id TEXT PRIMARY KEY, story TEXT NOT NULL);
 """
 V2 = V2.replace("{STORY_TABLES}", STORY_TABLES)
 SCHEMA = SCHEMA.replace("{V2}", V2 + V3)
@@ -225,7 +226,7 @@ class Ledger:
             if version > SCHEMA_VERSION:
                 raise LedgerError(f"{self.name} was written by a newer claimledger (schema {version}); "
                                   "upgrade claimledger")
-            if not readonly and "story_df" not in tables and version >= 2:
+            if not readonly and "named_stories" not in tables and version >= 2:
                 self._add_story_tables()
             if version == 2 and not readonly:
                 self._upgrade_to_claims()
@@ -338,13 +339,14 @@ class Ledger:
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
         count = 0
+        named = {r[0]: r[1] for r in self.conn.execute("SELECT document_id, story FROM named_stories")}
         for row in list(self.conn.execute("SELECT id, minhash, text FROM documents "
                                           "ORDER BY published IS NULL, published, source, id")):
             mentioned = [r[0] for r in self.conn.execute("SELECT entity_id FROM mentions WHERE document_id = ?",
                                                           (row["id"],))]
             signature = bytes(row["minhash"] or b"")
             self._file_near_copy(row["id"], signature, minhash_bands(signature, self.settings))
-            self._file_in_story(row["id"], story_keys(mentioned, self.settings), row["text"])
+            self._file_in_story(row["id"], story_keys(mentioned, self.settings), row["text"], named.get(row["id"]))
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('document', ?)", (row["id"],))
             count += 1
         self._file_every_claim()
@@ -384,16 +386,24 @@ class Ledger:
     def has_input(self, input_key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM documents WHERE input_key=?", (input_key,)).fetchone() is not None
 
-    def add_document(self, records: DocumentRecords, input_key: str, run_id: str) -> Optional[tuple[str, str]]:
+    def add_document(self, records: DocumentRecords, input_key: str, run_id: str,
+                     story: Optional[str] = None) -> Optional[tuple[str, str]]:
         """Writes one document and everything extracted from it, all or nothing. When the ledger
         already has its text or its input (another build may have stored it meanwhile), writes
-        nothing and returns the (source, input key) it was stored from."""
+        nothing and returns the (source, input key) it was stored from. `story` names the story the
+        document belongs to, whatever its words say (`build --story`); a document already stored is
+        moved to it."""
         doc = records.document
         with self.transaction():
-            there = self.conn.execute("SELECT source, input_key FROM documents WHERE id = ? OR input_key = ?",
+            there = self.conn.execute("SELECT source, input_key, id FROM documents WHERE id = ? OR input_key = ?",
                                       (doc.id, input_key)).fetchone()
             if there is not None:
+                if story:
+                    self._move_to_named_story(there[2], story)
                 return there[0], there[1]
+            if story:
+                self.conn.execute("INSERT INTO named_stories VALUES (?, ?) ON CONFLICT (document_id) "
+                                  "DO UPDATE SET story = excluded.story", (doc.id, story))
             cur = self.conn.execute(
                 "INSERT INTO documents (id, source, raw_sha256, input_key, title, url, outlet, published, "
                 "published_from, text, words, removed_lines, run_id, minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -404,7 +414,7 @@ class Ledger:
                 self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)",
                                   (cur.lastrowid, doc.title or "", doc.text))
             self._file_near_copy(doc.id, records.minhash, records.bands)
-            self._file_in_story(doc.id, records.story_keys, doc.text)
+            self._file_in_story(doc.id, records.story_keys, doc.text, story)
             self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
                                   [("document", doc.id), ("uncounted", doc.id)])
             for e in records.entities:
@@ -496,12 +506,14 @@ class Ledger:
         self.conn.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?, ?, ?)",
                               [(band, bucket, document_id) for band, bucket in enumerate(bands)])
 
-    def _file_in_story(self, document_id: str, keys: tuple[str, ...], text: str = "") -> None:
+    def _file_in_story(self, document_id: str, keys: tuple[str, ...], text: str = "",
+                       named: Optional[str] = None) -> None:
         """Puts the document in the story whose centroid its words are most like (`[group]
         story_similarity`), found through the index of centroid words; stories it is very like
         (`story_merge_similarity`) become one, named by their first document, and are marked pending
-        for their groups to be redone. Like nothing, it starts a story. Its entity keys are kept in
-        `story_keys`."""
+        for their groups to be redone. Like nothing, it starts a story. A document given a story by
+        name (`named`) goes there and merges nothing; its words still join that story's centroid,
+        so that later articles like it can follow. Its entity keys are kept in `story_keys`."""
         from .extract.blocking import story_terms, story_vector
 
         table = self.settings["group"]
@@ -514,6 +526,12 @@ class Ledger:
             df.update((r[0], r[1]) for r in self.conn.execute(
                 f"SELECT term, n FROM story_df WHERE term IN ({marks(chunk)})", tuple(chunk)))
         vector = story_vector(terms, df, df.get("", 1), self.settings)
+        if named:
+            story = named_story_id(named)
+            self._add_to_centroid(story, vector)
+            self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
+            self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+            return
         dots: dict[str, float] = {}
         for chunk in chunks(sorted(vector)):
             for r in self.conn.execute(f"SELECT story, term, weight FROM story_centroids WHERE term IN ({marks(chunk)})",
@@ -543,6 +561,26 @@ class Ledger:
         self._add_to_centroid(story, vector)
         self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
         self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+
+    def put_input_in_story(self, input_key: str, named: str) -> None:
+        """The stored document of this input put in the story a user named (`build --story`)."""
+        with self.transaction():
+            row = self.conn.execute("SELECT id FROM documents WHERE input_key = ?", (input_key,)).fetchone()
+            if row is not None:
+                self._move_to_named_story(row[0], named)
+
+    def _move_to_named_story(self, document_id: str, named: str) -> None:
+        """A stored document put in the story a user named: both stories' groups are redone. (The
+        story it leaves keeps its words in its centroid until `refile`.)"""
+        story = named_story_id(named)
+        before = self.conn.execute("SELECT story FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
+        self.conn.execute("INSERT INTO named_stories VALUES (?, ?) ON CONFLICT (document_id) "
+                          "DO UPDATE SET story = excluded.story", (document_id, named))
+        if before == story:
+            return
+        self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
+        self.conn.executemany("INSERT OR IGNORE INTO pending VALUES ('story', ?)",
+                              [(s,) for s in (before, story) if s])
 
     def _add_to_centroid(self, story: str, vector: dict[str, float]) -> None:
         """Adds a vector to a story's centroid and keeps its `story_centroid_terms` heaviest words."""
@@ -738,6 +776,11 @@ class Ledger:
         if table not in TABLES:
             raise ValueError(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def named_story_id(name: str) -> str:
+    """The id of a story a user named: the name itself, marked so that it never equals a document id."""
+    return f"story:{name}"
 
 
 def chunks(items: list, size: int = 500) -> Iterator[list]:

@@ -277,3 +277,62 @@ def test_a_past_events_toll_is_grouped_apart_from_todays(tmp_path):
     assert toll[0]["status"] == "corroborated"
     assert past and all("230" in values[i] for g in past for i in g["quantities"])
     assert all(g["label"].count("2019") == 1 for g in past)
+
+
+def test_a_quakes_magnitudes_group_by_value_and_never_conflict(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " The Marel Seismic Office said the magnitude 7.6 quake struck at dawn. "
+                         "Geologist Rana Patel said a magnitude 5.1 aftershock followed.",
+        "b.txt": FLOOD_AGAIN + " Harbour master Joan Pell said the 7.7 magnitude tremor woke the town.",
+    })
+    magnitudes = groups_of(data, "magnitude")
+    values = {q["id"]: q["low"] for q in data["quantities"]}
+    main = next(g for g in magnitudes if {values[i] for i in g["quantities"]} == {7.6, 7.7})
+    assert main["status"] == "corroborated", magnitudes
+    # must not: the aftershock's 5.1 beside the main shock's 7.6 is no disagreement
+    assert all(g["status"] != "conflicting" for g in magnitudes), magnitudes
+
+
+def test_figures_ten_times_apart_count_different_things():
+    from claimledger.group import Member, assess
+
+    province = Member("q1", "d1", 14000, 14000, "exact", "gov", "Governor Ames", None, None)
+    family = Member("q2", "d2", 6, 6, "exact", "mother", "Lina Ortiz", None, None)
+    rival = Member("q3", "d3", 9000, 9000, "exact", "agency", "Relief Agency", None, None)
+    assert assess([province, family], 0.15, max_ratio=10)[0] != "conflicting"
+    # must: two rival counts of one thing still disagree
+    assert assess([province, rival], 0.15, max_ratio=10)[0] == "conflicting"
+
+
+def test_killed_plus_wounded_needs_one_originator_to_give_both():
+    from claimledger.group import Member, compare_parts
+
+    wounded = Member("q1", "d1", 2, 2, "exact", "hospital", "Hospital spokeswoman", None, None)
+    total = Member("q2", "d2", 3, 3, "exact", "police", "Police chief", None, None)
+    # the hospital gave only the wounded: 2 is no killed + wounded sum to set against 3 shot
+    assert compare_parts([total], {"wounded": [wounded], "killed": []}, 0.15) is None
+    killed = Member("q3", "d1", 3, 3, "exact", "hospital", "Hospital spokeswoman", None, None)
+    assert compare_parts([total], {"wounded": [wounded], "killed": [killed]}, 0.15) is not None
+
+
+def test_a_batch_put_in_a_named_story_stays_there(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "flood.txt").write_text(FLOOD)
+    (corpus / "budget.txt").write_text("The city council of Brennick passed its annual budget on Tuesday after "
+                                       "a long debate about bus fares and library hours in Brennick.")
+    db = tmp_path / "l.db"
+    build([str(corpus)], str(db), quiet=True)
+    before = stories_by_file(db)
+    assert before["flood.txt"] != before["budget.txt"]  # unlike words: two stories
+    # a user who knows better puts both, already stored, in one story by name
+    build([str(corpus)], str(db), quiet=True, story="Marel recovery")
+    after = stories_by_file(db)
+    assert after["flood.txt"] == after["budget.txt"] == "story:Marel recovery"
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "again.txt").write_text(FLOOD_AGAIN)
+    build([str(more)], str(db), quiet=True, story="Marel recovery")
+    with Ledger(db) as ledger:
+        ledger.refile()  # refiling everything keeps what the user named
+    assert set(stories_by_file(db).values()) == {"story:Marel recovery"}

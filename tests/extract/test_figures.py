@@ -133,3 +133,28 @@ def test_a_measure_names_what_it_measures(nlp, settings):
 def test_people_counted_as_speakers_are_not_a_toll(nlp, settings):
     got = by_surface(nlp, settings, "Three former guards say the prisoners sent to the mines were beaten.")
     assert got["Three"].category == "count"
+
+
+def test_separators_set_apart_are_read_only_where_the_text_writes_them_so(settings):
+    spaced = find_numbers("The flood killed 12, 000 people; a 5. 4-magnitude tremor and 1, 500 homes.", settings)
+    assert [(m.low, m.high) for m in spaced] == [(12000, 12000), (5.4, 5.4), (1500, 1500)]
+    # must not: in ordinary text a date's day and a count after it stay apart
+    ordinary = find_numbers("On May 5, 300 people marched; 4. 5 people were there.", settings)
+    assert {m.low for m in ordinary} >= {5, 300} and 5300 not in {m.low for m in ordinary}
+
+
+def test_a_unit_written_onto_its_number_is_read(settings):
+    [chase] = find_numbers("Deputies chased him for 48km before dawn.", settings)
+    assert chase.low == 48
+    assert find_numbers("He wore a 3rd-place medal and the A4 page.", settings) == []
+
+
+@pytest.mark.parametrize("text, surface, increment", [
+    ("Four other people died in hospital, the governor said.", "Four", True),
+    ("Two more soldiers were wounded on Friday, officials said.", "Two", True),
+    ("Twelve people died, the governor said.", "Twelve", False),
+    ("Ten more than last year died in the floods, officials said.", "Ten", False),
+])
+def test_a_count_beside_the_toll_is_an_increment(nlp, settings, text, surface, increment):
+    found = by_surface(nlp, settings, text)
+    assert found[surface].increment is increment
