@@ -6,8 +6,8 @@ an increment ("an additional 20,000", "four other people" are not the total). Me
 one unit ("10 km" and "six miles"); a measure the whole event has once (a quake's magnitude) is one
 subject, its figures grouped by value (7.6 and 7.7 one quake, 7.3 another, 5.1 an aftershock); a sum
 restated in another currency is not compared; ages, durations, ranks and years never conflict, and
-neither do figures `conflict_max_ratio` times apart (a part beside the whole); originators whose names are spellings of one name are one, and a
-part of an organisation ("Ukraine's military intelligence") is not the organisation. Outlets come
+neither do figures `conflict_max_ratio` times apart (a part beside the whole); originators whose
+names are spellings of one name are one, and a part of an organisation ("Ukraine's military intelligence") is not the organisation. Outlets come
 from metadata, the URL's host or an "Original Source:" line, else are unknown, never a file name. Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
@@ -72,8 +72,8 @@ MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitud
 def subject_of(counted: Optional[str], category: str, settings: Settings) -> str:
     """What a figure counts, as one word: people for soldiers, troops, North Koreans, them (every
     figure of a toll counts people); a measure of the whole event (a quake's magnitude) itself,
-    whatever the phrase around it ("a magnitude 7.6 quake", "the tremor"); what a measure measures ("depth in kilometers": depth), else
-    the measure itself; whose age; else the head noun."""
+    whatever the phrase around it ("a magnitude 7.6 quake", "the tremor"); what a measure measures
+    ("depth in kilometers": depth), else the measure itself; whose age; else the head noun."""
     people = set(settings["figures"]["people_nouns"]["words"])
     tolls = set(settings["figures"]["conflict_categories"])
     if category in tolls or category in settings["figures"]["people_verb_categories"]["categories"]:
