@@ -402,8 +402,7 @@ class Ledger:
                     self._move_to_named_story(there[2], story)
                 return there[0], there[1]
             if story:
-                self.conn.execute("INSERT INTO named_stories VALUES (?, ?) ON CONFLICT (document_id) "
-                                  "DO UPDATE SET story = excluded.story", (doc.id, story))
+                self._name_story(doc.id, story)
             cur = self.conn.execute(
                 "INSERT INTO documents (id, source, raw_sha256, input_key, title, url, outlet, published, "
                 "published_from, text, words, removed_lines, run_id, minhash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -508,15 +507,11 @@ class Ledger:
 
     def _file_in_story(self, document_id: str, keys: tuple[str, ...], text: str = "",
                        named: Optional[str] = None) -> None:
-        """Puts the document in the story whose centroid its words are most like (`[group]
-        story_similarity`), found through the index of centroid words; stories it is very like
-        (`story_merge_similarity`) become one, named by their first document, and are marked pending
-        for their groups to be redone. Like nothing, it starts a story. A document given a story by
-        name (`named`) goes there and merges nothing; its words still join that story's centroid,
-        so that later articles like it can follow. Its entity keys are kept in `story_keys`."""
+        """Puts the document in the story a user named for it (`named`), else in the story its words
+        are most like (`_story_by_words`). Its words join that story's centroid, so that later
+        articles like it can follow; its entity keys are kept in `story_keys`."""
         from .extract.blocking import story_terms, story_vector
 
-        table = self.settings["group"]
         terms = story_terms(text, self.settings)
         self.conn.execute("INSERT INTO story_df VALUES ('', 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1")
         self.conn.executemany("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1",
@@ -526,12 +521,18 @@ class Ledger:
             df.update((r[0], r[1]) for r in self.conn.execute(
                 f"SELECT term, n FROM story_df WHERE term IN ({marks(chunk)})", tuple(chunk)))
         vector = story_vector(terms, df, df.get("", 1), self.settings)
-        if named:
-            story = named_story_id(named)
-            self._add_to_centroid(story, vector)
-            self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
-            self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
-            return
+        story = named_story_id(named) if named else self._story_by_words(document_id, vector)
+        self._add_to_centroid(story, vector)
+        self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
+        self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+
+    def _story_by_words(self, document_id: str, vector: dict[str, float]) -> str:
+        """The story whose centroid the document's words are most like (`[group] story_similarity`),
+        found through the index of centroid words; other stories it is very like
+        (`story_merge_similarity`) become one with it, named by their first document, and are marked
+        pending for their groups to be redone. Like nothing, it starts a story of its own. A story a
+        user named takes part in no merge: it is joined alone, and never merged into another."""
+        table = self.settings["group"]
         dots: dict[str, float] = {}
         for chunk in chunks(sorted(vector)):
             for r in self.conn.execute(f"SELECT story, term, weight FROM story_centroids WHERE term IN ({marks(chunk)})",
@@ -544,23 +545,24 @@ class Ledger:
                 similarity = dots[r[0]] / (r[1] ** 0.5 or 1.0)
                 if similarity >= table["story_similarity"]:
                     similar[r[0]] = similarity
-        story = document_id
-        if similar:
-            best = max(similar, key=lambda s: (similar[s], s))
-            joined = {best} | {s for s, v in similar.items() if v >= table["story_merge_similarity"]}
-            story = min(joined, key=lambda s: self.conn.execute(
-                "SELECT rowid FROM documents WHERE id = ?", (s,)).fetchone()[0])
-            for merged in joined - {story}:
-                self.conn.execute("UPDATE documents SET story = ? WHERE story = ?", (story, merged))
-                self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (merged,))
-                self._add_to_centroid(story, {r[0]: r[1] for r in self.conn.execute(
-                    "SELECT term, weight FROM story_centroids WHERE story = ?", (merged,))})
-                self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (merged,))
-            if len(joined) > 1:
-                self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (story,))
-        self._add_to_centroid(story, vector)
-        self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
-        self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+        if not similar:
+            return document_id
+        best = max(similar, key=lambda s: (similar[s], s))
+        if is_named_story(best):
+            return best
+        joined = {best} | {s for s, v in similar.items()
+                           if v >= table["story_merge_similarity"] and not is_named_story(s)}
+        story = min(joined, key=lambda s: self.conn.execute(
+            "SELECT rowid FROM documents WHERE id = ?", (s,)).fetchone()[0])
+        for merged in joined - {story}:
+            self.conn.execute("UPDATE documents SET story = ? WHERE story = ?", (story, merged))
+            self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (merged,))
+            self._add_to_centroid(story, {r[0]: r[1] for r in self.conn.execute(
+                "SELECT term, weight FROM story_centroids WHERE story = ?", (merged,))})
+            self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (merged,))
+        if len(joined) > 1:
+            self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (story,))
+        return story
 
     def put_input_in_story(self, input_key: str, named: str) -> None:
         """The stored document of this input put in the story a user named (`build --story`)."""
@@ -574,13 +576,16 @@ class Ledger:
         story it leaves keeps its words in its centroid until `refile`.)"""
         story = named_story_id(named)
         before = self.conn.execute("SELECT story FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
-        self.conn.execute("INSERT INTO named_stories VALUES (?, ?) ON CONFLICT (document_id) "
-                          "DO UPDATE SET story = excluded.story", (document_id, named))
+        self._name_story(document_id, named)
         if before == story:
             return
         self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
         self.conn.executemany("INSERT OR IGNORE INTO pending VALUES ('story', ?)",
                               [(s,) for s in (before, story) if s])
+
+    def _name_story(self, document_id: str, named: str) -> None:
+        self.conn.execute("INSERT INTO named_stories VALUES (?, ?) ON CONFLICT (document_id) "
+                          "DO UPDATE SET story = excluded.story", (document_id, named))
 
     def _add_to_centroid(self, story: str, vector: dict[str, float]) -> None:
         """Adds a vector to a story's centroid and keeps its `story_centroid_terms` heaviest words."""
@@ -781,6 +786,10 @@ class Ledger:
 def named_story_id(name: str) -> str:
     """The id of a story a user named: the name itself, marked so that it never equals a document id."""
     return f"story:{name}"
+
+
+def is_named_story(story: str) -> bool:
+    return story.startswith("story:")
 
 
 def chunks(items: list, size: int = 500) -> Iterator[list]:

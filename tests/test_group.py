@@ -336,3 +336,15 @@ def test_a_batch_put_in_a_named_story_stays_there(tmp_path):
     with Ledger(db) as ledger:
         ledger.refile()  # refiling everything keeps what the user named
     assert set(stories_by_file(db).values()) == {"story:Marel recovery"}
+
+
+def test_an_article_like_a_named_story_joins_it(tmp_path):
+    named, later = tmp_path / "named", tmp_path / "later"
+    named.mkdir()
+    later.mkdir()
+    (named / "flood.txt").write_text(FLOOD)
+    (later / "again.txt").write_text(FLOOD_AGAIN)
+    db = tmp_path / "l.db"
+    build([str(named)], str(db), quiet=True, story="Marel recovery")
+    build([str(later)], str(db), quiet=True)  # no name given: its words lead it to the named story
+    assert set(stories_by_file(db).values()) == {"story:Marel recovery"}
