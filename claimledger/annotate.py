@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from typing import Iterable, Iterator
 
 from .errors import ModelError
@@ -13,15 +14,120 @@ from .settings import load_settings
 
 
 PARAGRAPH_BREAKS = "claimledger_paragraph_breaks"
+ATTRIBUTE_TABLE = "claimledger_attribute_table"
 TEXT_KEY = "claimledger_text"  # where `text_of` keeps a Doc's text, in its `user_data`
 
 
 def mark_paragraph_breaks(doc):
-    """No sentence runs across a blank line: clean text separates paragraphs with one."""
-    for token in doc[:-1]:
-        if token.is_space and "\n\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    """No sentence runs across a blank line: clean text separates paragraphs with one. Only the
+    white-space tokens are visited, not every token."""
+    from spacy.attrs import IS_SPACE
+
+    if len(doc) < 2:
+        return doc
+    for i in doc.to_array(IS_SPACE)[:-1].nonzero()[0].tolist():
+        if "\n\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
+
+
+class AttributeTable:
+    """The model's `attribute_ruler` (tag → POS and morphology, and the word exceptions), applied from
+    lookup tables instead of spaCy's general `Matcher`: the same rules, the same order (a later rule
+    wins), the same writes (spaCy's own `set_token_attrs`), at a small part of the cost. It is built
+    from the loaded ruler's patterns; a model whose patterns use anything but exact values, IN / NOT_IN
+    lists and REGEX keeps its ruler (`compile` returns None).
+
+    Tokens are read as string hashes (`Doc.to_array`); each rule is filed under the value one of its
+    first token's tests requires, so a token is checked only against the rules it can match."""
+
+    READERS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+    SELECTIVE = ("LOWER", "DEP", "TAG", "IS_SPACE")  # a rule is filed under the first of these it tests
+
+    def __init__(self, rules: list, index: dict, anywhere: list):
+        self.rules, self.index, self.anywhere = rules, index, anywhere
+
+    @classmethod
+    def compile(cls, ruler) -> "AttributeTable | None":
+        strings = ruler.vocab.strings
+        rules, index, anywhere = [], {reader: {} for reader in cls.READERS}, []
+        for rule_id, entry in enumerate(ruler.patterns):
+            for pattern in entry["patterns"]:
+                tests = [cls._token_tests(spec, strings) for spec in pattern]
+                if not pattern or None in tests:
+                    return None
+                number = len(rules)
+                rules.append((rule_id, tests, entry["index"] % len(pattern), ruler.attrs[rule_id]))
+                filed = min((test for test in tests[0] if test[1] in ("==", "IN")), default=None,
+                            key=lambda test: cls.SELECTIVE.index(cls.READERS[test[0]]))
+                if filed is None:
+                    anywhere.append(number)
+                    continue
+                column, op, value = filed
+                for one in ([value] if op == "==" else value):
+                    index[cls.READERS[column]].setdefault(one, []).append(number)
+        return cls(rules, index, anywhere)
+
+    @classmethod
+    def _token_tests(cls, spec: dict, strings):
+        """(column, op, value) for each test of one pattern token; values as the hashes `to_array` gives."""
+        def code(value):
+            return int(value) if isinstance(value, bool) else strings[value]
+
+        tests = []
+        for key, value in spec.items():
+            if key not in cls.READERS:
+                return None
+            column = cls.READERS.index(key)
+            if not isinstance(value, dict):
+                tests.append((column, "==", code(value)))
+                continue
+            if len(value) != 1 or next(iter(value)) not in ("IN", "NOT_IN", "REGEX"):
+                return None
+            op, values = next(iter(value.items()))
+            if op == "REGEX":
+                tests.append((column, op, re.compile(values)))
+            else:
+                tests.append((column, op, frozenset(code(v) for v in values)))
+        return tests
+
+    @staticmethod
+    def _passes(strings, columns: list, i: int, tests) -> bool:
+        for column, op, value in tests:
+            got = columns[column][i]
+            if op == "==":
+                if got == value:
+                    continue
+            elif op == "REGEX":
+                if value.search(strings[got]):
+                    continue
+            elif (got in value) == (op == "IN"):
+                continue
+            return False
+        return True
+
+    def __call__(self, doc):
+        from spacy.attrs import IDS
+        from spacy.tokens._retokenize import set_token_attrs
+
+        n = len(doc)
+        if not n:
+            return doc
+        columns = doc.to_array([IDS[reader] for reader in self.READERS]).T.tolist()
+        by_column = [self.index[reader] for reader in self.READERS]
+        rules, strings, found = self.rules, doc.vocab.strings, []
+        for i in range(n):
+            candidates = list(self.anywhere)
+            for column, filed in enumerate(by_column):
+                candidates.extend(filed.get(columns[column][i], ()))
+            for number in candidates:
+                rule_id, tests, target, attrs = rules[number]
+                if i + len(tests) <= n and all(self._passes(strings, columns, i + k, t) for k, t in enumerate(tests)):
+                    found.append((rule_id, i, target, attrs))
+        found.sort(key=lambda match: (match[0], match[1]))
+        for _, i, target, attrs in found:  # all matched on the tagger's output first, then written
+            set_token_attrs(doc[i + target], attrs)
+        return doc
 
 
 def text_of(doc) -> str:
@@ -78,8 +184,19 @@ def load_nlp(model: str | None = None):
     nlp.max_length = max(nlp.max_length, load_settings()["limits"]["max_article_chars"] + 1)
     if not Language.has_factory(PARAGRAPH_BREAKS):
         Language.component(PARAGRAPH_BREAKS, func=mark_paragraph_breaks)
+    if table["attribute_table"] and "attribute_ruler" in nlp.pipe_names:
+        if AttributeTable.compile(nlp.get_pipe("attribute_ruler")) is not None:
+            if not Language.has_factory(ATTRIBUTE_TABLE):
+                Language.factory(ATTRIBUTE_TABLE, func=_attribute_table)
+            nlp.add_pipe(ATTRIBUTE_TABLE, before="attribute_ruler")
+            nlp.remove_pipe("attribute_ruler")
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser" if "parser" in nlp.pipe_names else None)
     return nlp
+
+
+def _attribute_table(nlp, name: str) -> AttributeTable:
+    """spaCy factory: the pipeline's attribute_ruler, compiled (added before it, which is then removed)."""
+    return AttributeTable.compile(nlp.get_pipe("attribute_ruler"))
 
 
 def annotate(items: Iterable[tuple[str, object]], nlp=None) -> Iterator[tuple[object, object]]:

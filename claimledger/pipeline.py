@@ -338,14 +338,36 @@ def build(paths: list[str], db: str, overrides: Overrides = Overrides(), *, quie
         else:
             results = analysed_here(articles, load_nlp(), settings, report)
         status = "interrupted"
-        try:
-            for key, result in results:
-                started_store = time.perf_counter()
-                store_one(ledger, key, result, run_id, report, on_skip, origins.pop(key, None), story)
-                report.add("store", time.perf_counter() - started_store)
-                if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
-                    fetcher.mark_stored(result.document.source, result.document.id)
+        waiting: list[tuple[str, Result, Optional[str]]] = []  # analysed, not yet written
+
+        def write_waiting() -> None:
+            """One transaction for the documents waiting (each still all or nothing within it)."""
+            started_store = time.perf_counter()
+            batch = waiting[:]
+            waiting.clear()
+            with ledger.transaction():
+                for key, result, origin in batch:
+                    store_one(ledger, key, result, run_id, report, on_skip, origin, story)
+                    if fetcher is not None and not isinstance(result, Skipped) and is_url(result.document.source):
+                        fetcher.mark_stored(result.document.source, result.document.id)
+            report.add("store", time.perf_counter() - started_store)
+            for _ in batch:
                 tick()
+
+        limits = settings["limits"]
+        try:
+            first_waiting = time.monotonic()
+            try:
+                for key, result in results:
+                    if not waiting:
+                        first_waiting = time.monotonic()
+                    waiting.append((key, result, origins.pop(key, None)))
+                    if len(waiting) >= limits["store_batch_documents"] or \
+                            time.monotonic() - first_waiting >= limits["store_batch_seconds"]:
+                        write_waiting()
+            finally:  # what was analysed is kept, however the loop ends
+                if waiting:
+                    write_waiting()
             started_cross = time.perf_counter()
             relink(ledger)
             report.add("link", time.perf_counter() - started_cross)

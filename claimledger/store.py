@@ -187,6 +187,7 @@ class Ledger:
         self.path = Path(path) if not self.postgres else None
         self.name = store_postgres.redacted(self.location) if self.postgres else str(self.path)
         self._settings = None
+        self._depth = 0  # transactions open, the outer one and its savepoints
         if self.postgres:
             self.conn = store_postgres.Connection(self.location, readonly)
             try:
@@ -356,7 +357,8 @@ class Ledger:
         return count
 
     def transaction(self):
-        return _Transaction(self.conn)
+        return _Transaction(self)
+
 
     def close(self) -> None:
         self.conn.close()
@@ -416,13 +418,12 @@ class Ledger:
             self._file_in_story(doc.id, records.story_keys, doc.text, story)
             self.conn.executemany("INSERT OR IGNORE INTO pending VALUES (?, ?)",
                                   [("document", doc.id), ("uncounted", doc.id)])
-            for e in records.entities:
-                self.conn.execute("INSERT OR IGNORE INTO entities (id, name, type, block, initials) "
-                                  "VALUES (?, ?, ?, ?, ?)", (e.id, e.name, e.type, name_block(e.name),
-                                                             name_initials(e.name)))
-                for alias in (e.name, *e.aliases):
-                    self.conn.execute("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?)",
-                                      (make_id(e.id, alias), e.id, alias))
+            self.conn.executemany("INSERT OR IGNORE INTO entities (id, name, type, block, initials) "
+                                  "VALUES (?, ?, ?, ?, ?)", [(e.id, e.name, e.type, name_block(e.name),
+                                                              name_initials(e.name)) for e in records.entities])
+            self.conn.executemany("INSERT OR IGNORE INTO aliases VALUES (?, ?, ?)",
+                                  [(make_id(e.id, alias), e.id, alias) for e in records.entities
+                                   for alias in (e.name, *e.aliases)])
             self.conn.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?)",
                                   [(m.id, m.document, m.entity, m.start, m.end, m.surface)
                                    for m in records.mentions])
@@ -804,17 +805,31 @@ def marks(chunk: list) -> str:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises. Inside another transaction of
+    the same ledger (a build writing a batch of documents), a savepoint: the block is still all or
+    nothing, and is committed with the outer one."""
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    def __init__(self, ledger: "Ledger"):
+        self.ledger = ledger
 
     def __enter__(self):
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
+        ledger = self.ledger
+        ledger._depth += 1
+        if ledger._depth == 1:
+            ledger.conn.execute("BEGIN IMMEDIATE")
+        else:
+            ledger.conn.execute(f"SAVEPOINT claimledger_{ledger._depth}")
+        return ledger.conn
 
     def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        ledger = self.ledger
+        depth, ledger._depth = ledger._depth, ledger._depth - 1
+        if depth == 1:
+            ledger.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        else:
+            if exc_type:
+                ledger.conn.execute(f"ROLLBACK TO SAVEPOINT claimledger_{depth}")
+            ledger.conn.execute(f"RELEASE SAVEPOINT claimledger_{depth}")
         return False
 
 

@@ -121,3 +121,26 @@ def test_a_schema_1_ledger_is_upgraded_in_place(tmp_path):
     assert upgraded == new
     with Ledger(old, readonly=True) as ledger:
         assert ledger.count("pending") == 0 and ledger.count("groups") > 0
+
+
+def test_a_document_that_fails_inside_a_batch_leaves_no_trace_and_the_others_stay(tmp_path):
+    from claimledger.ingest import read_file
+    from claimledger.pipeline import process_article
+
+    first, second = (process_article(next(iter(read_file(p)))) for p in sorted(EXAMPLES.glob("*.txt"))[:2])
+    db = tmp_path / "l.db"
+    with Ledger(db) as ledger:
+        run = ledger.start_run(["test"])
+        with ledger.transaction():  # how a build writes a batch of documents
+            ledger.add_document(first, "first", run)
+            with pytest.raises(RuntimeError):
+                with ledger.transaction():
+                    ledger.conn.execute("INSERT INTO skipped VALUES ('x', 'half-written', 'r', 'CL000', ?)", (run,))
+                    raise RuntimeError("the document failed midway")
+            ledger.add_document(second, "second", run)
+    conn = sqlite3.connect(db)
+    assert sorted(r[0] for r in conn.execute("SELECT input_key FROM documents")) == ["first", "second"]
+    assert conn.execute("SELECT count(*) FROM skipped").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM quantities").fetchone()[0] == \
+        len(first.quantities) + len(second.quantities)
+    conn.close()

@@ -158,3 +158,23 @@ def test_a_unit_written_onto_its_number_is_read(settings):
 def test_a_count_beside_the_toll_is_an_increment(nlp, settings, text, surface, increment):
     found = by_surface(nlp, settings, text)
     assert found[surface].increment is increment
+
+
+def test_the_nearest_toll_cue_names_the_category_and_ties_go_to_the_cue_listed_first(nlp, settings):
+    from claimledger.extract.figures import nearest_conflict_cue
+
+    table = {"killed": ["killed", "dead"], "wounded": ["injured", "wounded"], "evacuated": ["evacuate"]}
+    text = "Rescuers said 12 were wounded and 40 dead after the storm, and 300 evacuated."
+    doc = nlp(text)
+    by_value = {m.low: m for m in find_numbers(text, settings)}
+    assert nearest_conflict_cue(doc, by_value[12], table) == "wounded"
+    assert nearest_conflict_cue(doc, by_value[40], table) == "killed"
+    # a cue of five letters or more also matches as the start of a word ("evacuate" in "evacuated")
+    assert nearest_conflict_cue(doc, by_value[300], table) == "evacuated"
+    assert nearest_conflict_cue(doc, by_value[300], table, max_distance=0.5) == "evacuated"
+    assert nearest_conflict_cue(doc, by_value[12], {"killed": ["storm"]}, max_distance=3) is None
+    # at the same distance, the category listed first wins
+    tie = nlp("The blast left them hurt 7 injured.")
+    [seven] = [m for m in find_numbers(tie.text, settings) if m.low == 7]
+    assert nearest_conflict_cue(tie, seven, {"a": ["injured"], "b": ["injure"]}) == "a"
+    assert nearest_conflict_cue(tie, seven, {"b": ["injure"], "a": ["injured"]}) == "b"
