@@ -15,6 +15,7 @@ from .settings import load_settings
 
 PARAGRAPH_BREAKS = "claimledger_paragraph_breaks"
 ATTRIBUTE_TABLE = "claimledger_attribute_table"
+LEMMA_MEMO = "claimledger_lemma_memo"
 TEXT_KEY = "claimledger_text"  # where `text_of` keeps a Doc's text, in its `user_data`
 
 
@@ -190,13 +191,59 @@ def load_nlp(model: str | None = None):
                 Language.factory(ATTRIBUTE_TABLE, func=_attribute_table)
             nlp.add_pipe(ATTRIBUTE_TABLE, before="attribute_ruler")
             nlp.remove_pipe("attribute_ruler")
+    if table["lemma_memo"] and getattr(_pipe_or_none(nlp, "lemmatizer"), "mode", None) in ("rule", "lookup"):
+        if not Language.has_factory(LEMMA_MEMO):
+            Language.factory(LEMMA_MEMO, func=_lemma_memo)
+        nlp.add_pipe(LEMMA_MEMO, before="lemmatizer")
+        nlp.remove_pipe("lemmatizer")
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser" if "parser" in nlp.pipe_names else None)
     return nlp
+
+
+class LemmaMemo:
+    """The model's lemmatizer, each answer remembered: a rule or lookup lemma depends only on the
+    word, its POS and its morphology, so it is computed once per such triple (spaCy's own cache
+    skips the words that are their own lemma, and visits every token in Python). Reads and writes
+    the Doc as arrays; a token with a lemma already (from the attribute ruler) keeps it."""
+
+    def __init__(self, lemmatizer):
+        self.lemmatizer = lemmatizer
+        self.known: dict[tuple[int, int, int], int] = {}
+
+    def __call__(self, doc):
+        import numpy
+        from spacy.attrs import LEMMA, MORPH, ORTH, POS
+
+        if not len(doc):
+            return doc
+        lemmatizer, known, strings = self.lemmatizer, self.known, doc.vocab.strings
+        if not lemmatizer._validated:
+            lemmatizer._validate_tables()
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()):
+            if lemma and not lemmatizer.overwrite:
+                lemmas.append(lemma)
+                continue
+            found = known.get((orth, pos, morph))
+            if found is None:
+                found = known[(orth, pos, morph)] = strings.add(lemmatizer.lemmatize(doc[i])[0])
+            lemmas.append(found)
+        doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64"))
+        return doc
+
+
+def _lemma_memo(nlp, name: str) -> LemmaMemo:
+    """spaCy factory: the pipeline's lemmatizer, remembered (added before it, which is then removed)."""
+    return LemmaMemo(nlp.get_pipe("lemmatizer"))
 
 
 def _attribute_table(nlp, name: str) -> AttributeTable:
     """spaCy factory: the pipeline's attribute_ruler, compiled (added before it, which is then removed)."""
     return AttributeTable.compile(nlp.get_pipe("attribute_ruler"))
+
+
+def _pipe_or_none(nlp, name: str):
+    return nlp.get_pipe(name) if name in nlp.pipe_names else None
 
 
 def annotate(items: Iterable[tuple[str, object]], nlp=None) -> Iterator[tuple[object, object]]:

@@ -63,3 +63,15 @@ def test_a_blank_line_starts_a_sentence(nlp, text, starts):
 def test_paragraph_breaks_on_a_one_token_doc(nlp):
     doc = nlp.make_doc("Hello")
     assert mark_paragraph_breaks(doc) is doc
+
+
+def test_the_remembered_lemmatizer_gives_spacys_lemmas_and_keeps_the_rulers():
+    import spacy
+
+    ours = load_nlp()
+    assert "claimledger_lemma_memo" in ours.pipe_names and "lemmatizer" not in ours.pipe_names
+    plain = spacy.load(ours.meta["lang"] + "_" + ours.meta["name"])
+    plain.add_pipe(PARAGRAPH_BREAKS, before="parser")
+    twice = TEXT + " " + TEXT.replace("\n\n", " ")  # the second time from memory
+    assert [t.lemma_ for t in ours(twice)] == [t.lemma_ for t in plain(twice)]
+    assert [t.lemma_ for t in ours("He was gonna go.")][2:4] == ["go", "to"]  # "na": the ruler's lemma

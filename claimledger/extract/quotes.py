@@ -8,6 +8,7 @@ where the name opens at least two paragraphs) are quotes by that name.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import Optional
@@ -77,10 +78,9 @@ def paragraph_quotes(text: str, p_start: int, p_end: int, table: dict) -> list[t
     double_at: Optional[int] = None  # where the open double quote's words start
     double_by_closer = False
     single_at: Optional[int] = None
-    i = p_start
-    while i < p_end:
-        two = text[i:i + 2]
-        mark, width = (two, 2) if two in doubled else (text[i], 1)
+    for found in _marks(tuple(doubled), tuple(openers | closers)).finditer(text, p_start, p_end):
+        i, mark = found.start(), found.group()
+        width = len(mark)
         after = i + width
         if width == 2 or mark == "\"" or mark in openers or mark in closers:
             straight = width == 2 or mark == '"'
@@ -102,10 +102,17 @@ def paragraph_quotes(text: str, p_start: int, p_end: int, table: dict) -> list[t
             if after >= p_end or not text[after].isalnum():
                 spans.append((single_at, i))
                 single_at = None
-        i = after
     if double_at is not None:
         spans.append((double_at, p_end))
     return spans
+
+
+@functools.lru_cache(maxsize=8)
+def _marks(doubled: tuple[str, ...], marks: tuple[str, ...]) -> re.Pattern:
+    """Any quote mark `paragraph_quotes` reads: a doubled one first (\'\' before \'), then one character."""
+    singles = {m for m in (*marks, '"', *SINGLE_OPENERS, *SINGLE_CLOSERS) if len(m) == 1}
+    return re.compile("|".join([re.escape(m) for m in sorted(doubled, key=len, reverse=True)] +
+                               ["[%s]" % "".join(re.escape(m) for m in sorted(singles))]))
 
 
 def opens_here(text: str, i: int, after: int, p_start: int, p_end: int) -> bool:
