@@ -165,9 +165,10 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     rows = ledger.rows(
             "SELECT q.id, q.document_id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, "
             "q.category, q.unit, q.\"start\", q.\"end\", "
-            "q.counted, q.increment, q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
+            "q.counted, q.increment, q.source_text, q.as_of, e.id AS origin, e.name AS origin_name, "
             "d.outlet, d.url, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
-            "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id WHERE d.story = ? "
+            "LEFT JOIN entities x ON x.id = q.source_entity_id "  # not the view: SQLite would build it whole
+            "LEFT JOIN entities e ON e.id = coalesce(x.canonical_id, x.id) WHERE d.story = ? "
             "ORDER BY q.document_id, q.\"start\"", (story,))
     rows = list(rows)  # one story's figures: bounded by the story, not the ledger
     present = present_years(rows)

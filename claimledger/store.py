@@ -103,9 +103,7 @@ CREATE INDEX IF NOT EXISTS group_members_quantity ON group_members(quantity_id);
 CREATE TABLE IF NOT EXISTS entity_counts (
     entity_id TEXT PRIMARY KEY REFERENCES entities(id), mentions INTEGER NOT NULL, documents INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS entity_counts_mentions ON entity_counts(mentions);
-CREATE VIEW IF NOT EXISTS resolved_entities AS
-    SELECT x.id, c.id AS canonical_id, c.name, c.type FROM entities x
-    JOIN entities c ON c.id = coalesce(x.canonical_id, x.id);
+{RESOLVED_ENTITIES};
 CREATE VIEW IF NOT EXISTS citation_graph AS
     SELECT DISTINCT c.document_id AS document, c.cited AS target, e.canonical_id AS entity, 'cites' AS kind
     FROM citations c LEFT JOIN resolved_entities e ON e.id = c.entity_id
@@ -119,6 +117,14 @@ CREATE VIEW IF NOT EXISTS citation_graph AS
 CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(title, text, content="documents");
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(surface, speaker_text, content="quotes");
 """
+
+# Every entity with the canonical entity it resolves to. Written without a join so that SQLite can fold
+# the view into a query's LEFT JOIN; with one, it builds the whole view on each query (every entity).
+RESOLVED_ENTITIES = """CREATE VIEW IF NOT EXISTS resolved_entities AS
+    SELECT x.id, coalesce(x.canonical_id, x.id) AS canonical_id,
+    CASE WHEN x.canonical_id IS NULL THEN x.name ELSE (SELECT c.name FROM entities c WHERE c.id = x.canonical_id) END AS name,
+    CASE WHEN x.canonical_id IS NULL THEN x.type ELSE (SELECT c.type FROM entities c WHERE c.id = x.canonical_id) END AS type
+    FROM entities x"""
 
 V2 = """
 CREATE TABLE IF NOT EXISTS story_keys (key TEXT PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id));
@@ -156,7 +162,7 @@ CREATE INDEX IF NOT EXISTS story_centroids_term ON story_centroids(term);
 CREATE TABLE IF NOT EXISTS named_stories (document_id TEXT PRIMARY KEY, story TEXT NOT NULL);
 """
 V2 = V2.replace("{STORY_TABLES}", STORY_TABLES)
-SCHEMA = SCHEMA.replace("{V2}", V2 + V3)
+SCHEMA = SCHEMA.replace("{V2}", V2 + V3).replace("{RESOLVED_ENTITIES}", RESOLVED_ENTITIES)
 
 # The tables of cross-source groups, those that refer to `groups` first.
 GROUP_TABLES = ("group_relations", "group_outlets", "group_originators", "group_members", "groups")
@@ -240,6 +246,7 @@ class Ledger:
                 self._upgrade(version)
             if not readonly and not self.postgres:
                 self._fts_for_datasette()
+                self._flat_resolved_entities()
             return
         if readonly:
             raise LedgerError(f"{self.name} is empty, not a ledger; build one with `claimledger build`")
@@ -248,6 +255,16 @@ class Ledger:
             return
         self.conn.executescript(f"BEGIN IMMEDIATE; {SCHEMA} INSERT OR REPLACE INTO meta "
                                 f"VALUES ('schema_version', '{SCHEMA_VERSION}'); COMMIT;")
+
+    def _flat_resolved_entities(self) -> None:
+        """An older ledger's `resolved_entities` view (a join, built whole by each query that reads it
+        through a LEFT JOIN) defined again as `RESOLVED_ENTITIES`: the same rows."""
+        row = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'resolved_entities'"
+                                ).fetchone()
+        if row is not None and "CASE WHEN" not in row[0]:
+            with self.transaction():
+                self.conn.execute("DROP VIEW resolved_entities")
+                self.conn.execute(RESOLVED_ENTITIES)
 
     def _fts_for_datasette(self) -> None:
         """Full-text tables made with content='table' (older ledgers) made again with
