@@ -618,16 +618,40 @@ def source_of(doc, match: NumberMatch, index: MentionIndex, quotes: list[Quote],
     inside = next((q for q in quotes if q.start <= match.core_start and match.core_end <= q.end), None)
     if inside is None:
         found = find_source(doc, match.core_start, match.core_end, index, settings)
+        if describes_the_source(doc, match, found[1]):
+            return None, None  # "Ann Lee, 22, said": the reporter's description of who speaks
         if holds_the_figure(text_of(doc), match, found[1]):
             found = (None, None)
         if found[1] or relations is None:
             return found
-        return source_in_discourse(doc, match.core_start, match.core_end, relations, settings)
+        found = source_in_discourse(doc, match.core_start, match.core_end, relations, settings)
+        return (None, None) if holds_the_figure(text_of(doc), match, found[1]) else found
     if inside.speaker_text in interviewers(text_of(doc), quotes):
         return None, None
     found = find_source(doc, match.core_start, match.core_end, index, settings,
                         within=(inside.start, inside.end), named_only=True, within_quote=True)
     return found if found[1] else (inside.speaker, inside.speaker_text)
+
+
+NOUN_PHRASE_LINKS = ("nummod", "quantmod", "npadvmod", "amod", "compound", "det", "punct", "nmod", "hmod")
+
+
+def describes_the_source(doc, match: NumberMatch, source_text: Optional[str]) -> bool:
+    """Whether the figure sits in an apposition to the one who speaks ("Ann Lee, 22, said", "Ann Lee,
+    a 22-year-old resident, said"): the reporter describes the source, who does not state it."""
+    if not source_text:
+        return False
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return False
+    tok, steps = span.root, 0
+    while tok.dep_ in NOUN_PHRASE_LINKS and tok.head is not tok and steps < 6:
+        tok, steps = tok.head, steps + 1
+    if tok.dep_ != "appos":
+        return False
+    described = tok.head
+    return described.dep_ in ("nsubj", "nsubjpass") and \
+        re.search(rf"(?<!\w){re.escape(described.text)}(?!\w)", source_text) is not None
 
 
 def holds_the_figure(text: str, match: NumberMatch, source_text: Optional[str]) -> bool:

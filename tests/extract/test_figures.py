@@ -178,3 +178,24 @@ def test_the_nearest_toll_cue_names_the_category_and_ties_go_to_the_cue_listed_f
     [seven] = [m for m in find_numbers(tie.text, settings) if m.low == 7]
     assert nearest_conflict_cue(tie, seven, {"a": ["injured"], "b": ["injure"]}) == "a"
     assert nearest_conflict_cue(tie, seven, {"b": ["injure"], "a": ["injured"]}) == "b"
+
+
+@pytest.mark.parametrize("text, value, source", [
+    ("Dara Okafor, a 34-year-old nurse, said the ward was full.", 34, None),  # who speaks, described
+    ('"The roof fell onto my neighbours and their children," said Dara Okafor, a 34-year-old nurse '
+     'in the town of Velm.', 34, None),  # after a quote too, where the report's source is that phrase
+    ("Lena Brandt, 52, said the water rose overnight.", 52, None),
+    ("Lena Brandt, 52, said 30 homes were flooded.", 30, "Lena Brandt"),  # what she states keeps her
+    ("Officers said Tomas Vik, 41, of Harrow, was arrested.", 41, "Officers"),  # told of someone else
+])
+def test_an_age_describing_the_speaker_has_no_originator(nlp, settings, text, value, source):
+    from claimledger.extract.attribution import reported_relations
+    from claimledger.extract.quotes import extract_quotes
+
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    index = MentionIndex(mentions, entities)
+    found = extract_figures(doc, "d", index, None, settings, extract_quotes(doc, "d", index, settings),
+                            reported_relations(doc, index, settings))
+    got = {q.low: q for q in found}[value].source_text
+    assert (got is None) if source is None else (got is not None and source in got)
