@@ -38,7 +38,10 @@ SECTIONS = {
                  '"start", "end", surface, kind FROM citations ORDER BY document_id, "start"',
     "groups": "SELECT g.id, g.label, g.category, g.status, g.note, "
               "(SELECT json_group_array(quantity_id) FROM group_members WHERE group_id = g.id) AS quantities, "
-              "(SELECT json_group_array(originator) FROM group_originators WHERE group_id = g.id) AS originators, "
+              "(SELECT json_group_array(CASE WHEN entity_id IS NOT NULL THEN originator "  # no entity: its words
+              "WHEN originator LIKE 'text:%' THEN substr(originator, 6) "
+              "WHEN originator LIKE 'someone:%' THEN substr(originator, 9) ELSE originator END) "
+              "FROM group_originators WHERE group_id = g.id) AS originators, "
               "(SELECT json_group_array(outlet) FROM group_outlets WHERE group_id = g.id) AS outlets, "
               "(SELECT json_group_array(related_id) FROM group_relations WHERE group_id = g.id) AS related "
               "FROM groups g ORDER BY g.label, g.id",

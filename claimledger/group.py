@@ -12,8 +12,9 @@ from metadata, the URL's host or an "Original Source:" line, else are unknown, n
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
 
-    corroborated    two or more originators, all within `agreement_tolerance` of each other
-    conflicting     originators disagree beyond it, by less than `conflict_max_ratio` (also across
+    corroborated    two or more independent originators, all within `agreement_tolerance` of each
+                    other (sources the text does not name, "police", "a spokesman", count as one)
+    conflicting     named originators disagree beyond it, by less than `conflict_max_ratio` (also across
                     related groups: a casualties figure against the killed + wounded one
                     originator gave)
     evolving        one originator whose figure changed from one date to another; originators who
@@ -40,7 +41,7 @@ from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
 
-from .extract.attribution import names_someone
+from .extract.attribution import LEADING_ARTICLE, names_someone
 from .extract.entities import name_key
 from .models import Group, make_id
 from .settings import Settings, load_settings
@@ -174,8 +175,7 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     present = present_years(rows)
     describing = set(settings["group"]["no_conflict_categories"])  # an age is the age when reported
     for r in rows:
-        named = r["source_text"] and names_someone((None, r["source_text"]))
-        origin = r["origin"] or (f"text:{name_key(r['source_text'])}" if named else None)
+        origin = r["origin"] or text_originator(r["source_text"])
         origin_name = r["origin_name"] or r["source_text"]
         if r["origin"] and is_part_of(r["source_text"], r["origin_name"]):
             # "Ukraine's military intelligence" is that body, not Ukraine
@@ -204,6 +204,32 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["same_event_within"]))
     similarity = settings["link"]["name_similarity"]
     return {key: one_name_one_originator(members, similarity) for key, members in keyed.items()}
+
+
+UNNAMED = "someone:"  # the id prefix of an originator the text does not name ("police", "a spokesman")
+PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this", "one"})
+
+
+def text_originator(source_text: Optional[str]) -> Optional[str]:
+    """The originator of a figure whose source no entity stands for: its words, named ("Ukraine's
+    military intelligence") or not ("police", "local officials"); none for a pronoun."""
+    if not source_text:
+        return None
+    if names_someone((None, source_text)):
+        return f"text:{name_key(source_text)}"
+    words = name_key(LEADING_ARTICLE.sub("", source_text))
+    return f"{UNNAMED}{words}" if words and words not in PRONOUNS else None
+
+
+def is_named(originator: str) -> bool:
+    return not originator.startswith(UNNAMED)
+
+
+def independent(originators) -> int:
+    """How many independent originators: those the text names, and the unnamed ones as one
+    ("police" and "authorities" may be one body)."""
+    named = {o for o in originators if is_named(o)}
+    return len(named) + (len(named) < len(set(originators)))
 
 
 def split_by_value(members: list[Member], key: tuple, within: float) -> dict[tuple, list[Member]]:
@@ -301,24 +327,26 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
                 continue
             known = all(months[a]) and all(months[b])
             moving = not known and (revised(spans[a]) or revised(spans[b]))
-            if can_conflict and not moving and comparable(spans[a], spans[b], max_ratio) and \
+            if can_conflict and not moving and is_named(a) and is_named(b) and \
+                    comparable(spans[a], spans[b], max_ratio) and \
                     any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
-            drift = drift or (f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, at different times"
-                              if not moving else f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ, "
-                              "and the count was revised as it was reported")
+            pair = f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ"
+            drift = drift or (f"{pair}, and the count was revised as it was reported" if moving else
+                              f"{pair}; a source the text does not name is not held to a rival count"
+                              if not (is_named(a) and is_named(b)) else f"{pair}, at different times")
     if drift:
         return "evolving", drift
-    if tally and len(origins) >= 2:
+    if tally and independent(origins) >= 2:
         # a toll whose originators agree only because counts so far are floors: it is rising
         points = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier == "floor")
         exact = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier != "floor")
         values = points + exact
         if points and max(values) > min(values) * (1 + tolerance):
             return "evolving", f"the count rose from {min(values):,.0f} to {max(values):,.0f} as it was updated"
-    if len(origins) >= 2:
-        return "corroborated", f"{len(origins)} originators agree within {tolerance:.0%}"
-    only = by_origin[origins[0]]
+    if independent(origins) >= 2:
+        return "corroborated", f"{independent(origins)} independent originators agree within {tolerance:.0%}"
+    only = [m for o in origins for m in by_origin[o]]
     dated = sorted((m for m in only if m.as_of), key=lambda m: m.as_of)
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
@@ -377,7 +405,7 @@ def compare_parts(total: list[Member], parts: dict[str, list[Member]], tolerance
             sums[origin] += by_origin[origin]
     for origin, value in sums.items():
         for m in total:
-            if m.originator and m.originator != origin:
+            if m.originator and m.originator != origin and is_named(m.originator) and is_named(origin):
                 derived = Member("", "", value, value, "exact", origin, names[origin], None, "")
                 if not agree(interval(derived, tolerance), interval(m, tolerance)) and \
                         same_time(m.as_of, parts_as_of(parts, origin)):

@@ -348,3 +348,42 @@ def test_an_article_like_a_named_story_joins_it(tmp_path):
     build([str(named)], str(db), quiet=True, story="Marel recovery")
     build([str(later)], str(db), quiet=True)  # no name given: its words lead it to the named story
     assert set(stories_by_file(db).values()) == {"story:Marel recovery"}
+
+
+@pytest.mark.parametrize("source, originator", [
+    ("police", "someone:police"),
+    ("the authorities", "someone:authorities"),
+    ("Industry experts", "someone:industry experts"),
+    ("Velmar's Defence Intelligence", "text:velmar s defence intelligence"),
+    ("they", None),
+    (None, None),
+])
+def test_a_source_no_entity_stands_for_is_still_an_originator(source, originator):
+    from claimledger.group import text_originator
+
+    assert text_originator(source) == originator
+
+
+def test_sources_the_text_does_not_name_count_as_one_and_are_not_held_to_a_rival_count():
+    from claimledger.group import Member, assess
+
+    def said(originator, value):
+        return Member(f"q-{originator}-{value}", f"d-{originator}-{value}", value, value, "exact", originator,
+                      originator.split(":")[-1], None, None)
+
+    police, authorities = said("someone:police", 3), said("someone:authorities", 3)
+    assert assess([police, authorities], 0.15)[0] == "single-source"  # may be one body
+    assert assess([police, said("mayor", 3)], 0.15)[0] == "corroborated"
+    assert assess([said("someone:police", 2), authorities], 0.15)[0] != "conflicting"
+    assert assess([said("someone:police", 2), said("mayor", 3)], 0.15)[0] != "conflicting"
+    assert assess([said("governor", 2), said("mayor", 3)], 0.15)[0] == "conflicting"
+
+
+def test_unnamed_originators_are_exported_as_their_words(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " Police said 12 people were killed in the flood.",
+        "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said 12 people were killed in the flood.",
+    })
+    [killed] = groups_of(data, "killed")
+    assert killed["status"] == "corroborated", killed
+    assert {"police", "Ina Holt"} <= names(data, killed["originators"])
