@@ -14,6 +14,7 @@ leaves the work for the next one.
 """
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import sys
@@ -469,26 +470,39 @@ class Ledger:
                                    for c in records.citations])
 
     def _file_claim(self, claim_id: str, content: str) -> None:
-        """Sets the claim's `claim_key`, the claim it repeats: of the earlier claims sharing a bucket
+        """Sets the claim's `claim_key`, the claim it repeats: of the earlier claims sharing buckets
         with its content (`extract.claims.claim_buckets`), the one whose words it overlaps most, from
-        `[relay] min_jaccard` on; else itself, and it goes in the buckets. Only such first claims are there,
-        so buckets stay small however many outlets relay one statement. Who says it is compared
-        when reading (by canonical entity, which linking may still change)."""
+        `[relay] min_jaccard` on; else itself, and it goes in the buckets. Only such first claims are
+        there, so buckets stay small however many outlets relay one statement. A candidate must share
+        the exact bucket or `min_shared_bands` LSH bands (one band is what claims of a third of the
+        words in common often share); a bucket holds at most `max_bucket_claims` first claims, so a
+        common run of words (a hub) costs a bounded look-up. Who says it is compared when reading (by
+        canonical entity, which linking may still change)."""
         from .extract.claims import claim_buckets, claim_terms, terms_jaccard
 
+        table = self.settings["relay"]
         terms = claim_terms(content, self.settings)
         buckets = claim_buckets(terms, self.settings)
+        exact, bands = buckets[0], buckets[1:]
+        need = min(table["min_shared_bands"], len(bands)) or 1
+        candidates = [r[0] for r in self.conn.execute(
+            "SELECT claim_id FROM claim_buckets WHERE bucket IN "
+            f"({marks(buckets)}) AND claim_id != ? GROUP BY claim_id "
+            "HAVING sum(CASE WHEN bucket = ? THEN ? ELSE 1 END) >= ? ORDER BY claim_id",
+            (*buckets, claim_id, exact, len(bands) + 1, need))]
         best = None
-        for chunk in chunks(list(buckets)):
-            for r in self.conn.execute("SELECT c.id, c.surface FROM claim_buckets b JOIN claims c ON c.id = b.claim_id "
-                                       f"WHERE b.bucket IN ({marks(chunk)})", chunk):
-                if r[0] != claim_id:
-                    best = max(best or (0.0, ""), (terms_jaccard(terms, claim_terms(r[1], self.settings)), r[0]))
+        for chunk in chunks(candidates):
+            for r in self.conn.execute(f"SELECT id, surface FROM claims WHERE id IN ({marks(chunk)})", chunk):
+                best = max(best or (0.0, ""), (terms_jaccard(terms, _claim_terms_of(r[0], r[1], self.settings)), r[0]))
         key = claim_id
-        if best is not None and best[0] >= self.settings["relay"]["min_jaccard"]:
+        if best is not None and best[0] >= table["min_jaccard"]:
             key = best[1]
         else:
-            self.conn.executemany("INSERT OR IGNORE INTO claim_buckets VALUES (?, ?)", [(b, claim_id) for b in buckets])
+            full = {r[0] for r in self.conn.execute(
+                f"SELECT bucket FROM claim_buckets WHERE bucket IN ({marks(buckets)}) GROUP BY bucket "
+                "HAVING count(*) >= ?", (*buckets, table["max_bucket_claims"]))}
+            self.conn.executemany("INSERT OR IGNORE INTO claim_buckets VALUES (?, ?)",
+                                  [(b, claim_id) for b in buckets if b not in full])
         self.conn.execute("UPDATE claims SET claim_key = ? WHERE id = ?", (key, claim_id))
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
@@ -815,6 +829,15 @@ def chunks(items: list, size: int = 500) -> Iterator[list]:
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+@functools.lru_cache(maxsize=65536)
+def _claim_terms_of(claim_id: str, surface: str, settings) -> frozenset[str]:
+    """A stored first claim's words, computed once per process (first claims come up as candidates
+    again and again)."""
+    from .extract.claims import claim_terms
+
+    return claim_terms(surface, settings)
 
 
 def marks(chunk: list) -> str:

@@ -168,3 +168,33 @@ def test_reading_resolved_entities_through_a_left_join_does_not_build_the_whole_
     assert sorted(conn.execute("SELECT * FROM resolved_entities")) == rows
     assert conn.execute("SELECT count(*) FROM resolved_entities WHERE canonical_id != id").fetchone()[0] > 0
     conn.close()
+
+
+def test_a_common_run_of_words_fills_a_bucket_only_up_to_its_cap_and_relays_are_still_found(tmp_path):
+    import dataclasses
+
+    from claimledger.settings import load_settings
+
+    settings = load_settings()
+    raw = {**settings.raw, "relay": {**settings["relay"], "max_bucket_claims": 3}}
+    with Ledger(tmp_path / "l.db") as ledger:
+        ledger._settings = dataclasses.replace(settings, raw=raw)
+
+        def file(claim_id: str, content: str) -> str:
+            ledger.conn.execute("INSERT INTO claims (id, document_id, start, end, surface, kind) "
+                                "VALUES (?, 'd', 0, 1, ?, 'indirect')", (claim_id, content))
+            ledger._file_claim(claim_id, content)
+            return ledger.conn.execute("SELECT claim_key FROM claims WHERE id = ?", (claim_id,)).fetchone()[0]
+
+        with ledger.transaction():
+            ledger.conn.execute("INSERT INTO documents (id, source, raw_sha256, input_key, text, words, "
+                                "removed_lines) VALUES ('d', 'd', '', 'd', 'x', 0, 0)")
+            first = "the river authority expects flood barriers along the Marel to hold through winter"
+            assert file("c0", first) == "c0"
+            for i in range(30):  # one common run of words, each claim about another town
+                content = f"the river authority expects flood barriers in town{i} village{i} hamlet{i} to hold"
+                assert file(f"c{i + 1}", content) == f"c{i + 1}"
+            assert file("relay", first.replace("expects", "expected")) == "c0"  # a relay still finds it
+            largest = ledger.conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM claim_buckets "
+                                          "GROUP BY bucket)").fetchone()[0]
+            assert largest == 3
