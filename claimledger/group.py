@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urlsplit
 
-from .extract.attribution import LEADING_ARTICLE, names_someone
+from .extract.attribution import LEADING_ARTICLE, PRONOUN_SOURCES, names_someone
 from .extract.entities import name_key
 from .models import Group, make_id
 from .settings import Settings, load_settings
@@ -166,10 +166,9 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     rows = ledger.rows(
             "SELECT q.id, q.document_id, coalesce(d.copy_of, d.id) AS original, q.low, q.high, q.qualifier, "
             "q.category, q.unit, q.\"start\", q.\"end\", "
-            "q.counted, q.increment, q.source_text, q.as_of, e.id AS origin, e.name AS origin_name, "
+            "q.counted, q.increment, q.source_text, q.as_of, e.canonical_id AS origin, e.name AS origin_name, "
             "d.outlet, d.url, d.published FROM documents d JOIN quantities q ON q.document_id = d.id "
-            "LEFT JOIN entities x ON x.id = q.source_entity_id "  # not the view: SQLite would build it whole
-            "LEFT JOIN entities e ON e.id = coalesce(x.canonical_id, x.id) WHERE d.story = ? "
+            "LEFT JOIN resolved_entities e ON e.id = q.source_entity_id WHERE d.story = ? "
             "ORDER BY q.document_id, q.\"start\"", (story,))
     rows = list(rows)  # one story's figures: bounded by the story, not the ledger
     present = present_years(rows)
@@ -207,18 +206,17 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
 
 
 UNNAMED = "someone:"  # the id prefix of an originator the text does not name ("police", "a spokesman")
-PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that", "this", "one"})
 
 
 def text_originator(source_text: Optional[str]) -> Optional[str]:
-    """The originator of a figure whose source no entity stands for: its words, named ("Ukraine's
-    military intelligence") or not ("police", "local officials"); none for a pronoun."""
+    """The originator of a figure whose source no entity stands for: its words, named ("Kyiv's
+    Defence Intelligence") or not ("police", "local officials"); none for a pronoun."""
     if not source_text:
         return None
     if names_someone((None, source_text)):
         return f"text:{name_key(source_text)}"
     words = name_key(LEADING_ARTICLE.sub("", source_text))
-    return f"{UNNAMED}{words}" if words and words not in PRONOUNS else None
+    return f"{UNNAMED}{words}" if words and words not in PRONOUN_SOURCES else None
 
 
 def is_named(originator: str) -> bool:

@@ -377,7 +377,6 @@ class Ledger:
     def transaction(self):
         return _Transaction(self)
 
-
     def close(self) -> None:
         self.conn.close()
 
@@ -493,7 +492,7 @@ class Ledger:
         best = None
         for chunk in chunks(candidates):
             for r in self.conn.execute(f"SELECT id, surface FROM claims WHERE id IN ({marks(chunk)})", chunk):
-                best = max(best or (0.0, ""), (terms_jaccard(terms, _claim_terms_of(r[0], r[1], self.settings)), r[0]))
+                best = max(best or (0.0, ""), (terms_jaccard(terms, _claim_terms_of(r[1], self.settings)), r[0]))
         key = claim_id
         if best is not None and best[0] >= table["min_jaccard"]:
             key = best[1]
@@ -832,7 +831,7 @@ def chunks(items: list, size: int = 500) -> Iterator[list]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _claim_terms_of(claim_id: str, surface: str, settings) -> frozenset[str]:
+def _claim_terms_of(surface: str, settings) -> frozenset[str]:
     """A stored first claim's words, computed once per process (first claims come up as candidates
     again and again)."""
     from .extract.claims import claim_terms

@@ -23,6 +23,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 POSSESSIVE_PRONOUNS = {"his", "her"}
 OWNER_PREPS = ("by", "for", "from")  # "a survey by / for / from X": who made or commissioned it
 GROUP_PRONOUNS = {"they", "it", "we"}
+# A source phrase that is only one of these names no one (the figure's originator is unknown).
+PRONOUN_SOURCES = frozenset(PERSON_PRONOUNS | GROUP_PRONOUNS | {"i", "you", "who", "which", "that", "this", "one"})
 LABEL_RANK = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3}
 PHRASE_END = re.compile(r"[,;:.!?()“”\"]|\s[-–—]\s")
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
