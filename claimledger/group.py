@@ -1,13 +1,19 @@
 """Group: figures from any documents that count the same thing, and whether their sources agree.
 
 Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
-subject with its scope ("people at the hospital" apart from "people") and whether they are a total or
-an increment ("an additional 20,000", "four other people" are not the total). Measures compare in
-one unit ("10 km" and "six miles"); a measure the whole event has once (a quake's magnitude) is one
-subject, its figures grouped by value (7.6 and 7.7 one quake, 7.3 another, 5.1 an aftershock); a sum
+subject with its scope ("people at the hospital", "people seriously" apart from "people"; a place
+half the story's documents mention is the story's own and scopes nothing) and whether they are a
+total or an increment ("an additional 20,000", "four other people" are not the total). A count whose
+phrase holds the head of another count of the story counts that ("three cable systems", "two
+undersea cables"). Measures compare in one unit ("10 km" and "six miles"); a measure the whole event
+has once (a quake's magnitude) is one subject, its figures grouped by value (7.6 and 7.7 one quake,
+7.3 another, 5.1 an aftershock), and so are distances, speeds, areas and weights unless the text
+names the dimension ("depth"): 48 km and "about 30 miles" are one chase, 135 km another distance; a sum
 restated in another currency is not compared; ages, durations, ranks and years never conflict, and
 neither do figures `conflict_max_ratio` times apart (a part beside the whole); originators whose
-names are spellings of one name are one, and a part of an organisation ("Ukraine's military intelligence") is not the organisation. Outlets come
+names are spellings of one name are one, one who speaks for another originator of the group ("France
+Telecom spokesman Louis-Michel Aymard") is that originator, and a part of an organisation ("Ukraine's
+military intelligence") is not the organisation. Outlets come
 from metadata, the URL's host or an "Original Source:" line, else are unknown, never a file name. Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
 relay them:
@@ -23,8 +29,10 @@ relay them:
     single-source   one originator, however many outlets repeat it
     unattributed    only figures the reporters state themselves
 
-A figure dated `history_years` or more before its document's own year belongs to a past event and
-is grouped with that year's figures ("killed: people in 2004"), never with today's.
+A figure dated `history_years` or more before its document's own year (its publication's, else its
+story's latest) belongs to a past event and is grouped with that year's figures ("killed: people in
+2004"), never with today's; in a story no document of which is dated, so is any figure its text dates
+to a year (the story's own figures say "on Sunday").
 
 Near-copies (wire copy, light rewrites) and stories are found as each document is stored, from its
 blocking keys (`extract.blocking`); an outlet whose text is a near-copy of another's is one outlet,
@@ -65,6 +73,7 @@ class Member:
     as_of: Optional[str]
     outlet: Optional[str]  # None: not known (no metadata, URL or "Original Source:" line names it)
     conversion: bool = False  # the same sum in another currency, right after it ("$9.4bn (£4.8bn)")
+    source_text: Optional[str] = None  # the words that name the source ("France Telecom spokesman Louis-Michel Aymard")
 
 
 MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitude")
@@ -81,6 +90,11 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
         return settings["group"]["people_subject"] + toll_scope_key(counted, settings)
     if category in settings["group"]["whole_event_measures"]:
         return category
+    if category in settings["group"]["value_grouped_measures"]:
+        # "a depth of 10 km" is a depth; "135 km from the city", "chased him for 48 km": a distance,
+        # told apart from the story's other distances by its value (`split_by_value`)
+        words = set(WORD.findall((counted or "").split(" in ")[0].lower()))
+        return next((d for d in settings["group"]["measure_dimensions"] if d in words), category)
     thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
     words = WORD.findall(thing.lower())
     head = words[-1] if words else ""
@@ -92,18 +106,22 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
 
 
 def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
-    """The scope written into what a toll counts ("people at the hospital": " at hospital"), as a
-    key: figures of different scopes are different groups."""
-    preps = settings["figures"]["scope_preps"]
-    m = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, preps))})\s+(.+)$", counted or "")
+    """The scope written into what a toll counts ("people at the hospital": " at hospital"; "people
+    seriously": " seriously"), as a key: figures of different scopes are different groups."""
+    f = settings["figures"]
+    severity = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['severity_scopes']))})(?=\s+(?:{'|'.join(f['scope_preps'])})\s|$)",
+                         counted or "")
+    key = f" {severity.group(1)}" if severity else ""
+    m = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['scope_preps']))})\s+(.+)$", counted or "")
     if not m:
-        return ""
+        return key
     words = WORD.findall(m.group(2).lower())
-    return f" {m.group(1)} {' '.join(words)}" if words else ""
+    return key + (f" {m.group(1)} {' '.join(words)}" if words else "")
 
 
 def unit_factor(word: str, category: str, settings: Settings) -> Optional[float]:
-    units = settings["figures"]["units"].get(category, {})
+    table = settings["figures"]["units"]
+    units = {**table["distance"], **table["speed"]} if category == "speed" else table.get(category, {})  # "miles an hour"
     for w in (word, word.rstrip("s"), word[:-2] if word.endswith("es") else word):
         if w in units:
             return float(units[w])
@@ -158,6 +176,7 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     increment). A near-copy counts as the document it copies."""
     keyed: dict[tuple, list[Member]] = defaultdict(list)
     whole_event: set[tuple] = set()
+    by_value: set[tuple] = set()
     cited = {r["document_id"]: r["cited"] for r in ledger.rows(
         "SELECT c.document_id, min(c.cited) AS cited FROM citations c JOIN documents d ON d.id = c.document_id "
         "WHERE d.story = ? AND c.kind = 'original-source' GROUP BY c.document_id", (story,))}
@@ -172,7 +191,9 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
             "ORDER BY q.document_id, q.\"start\"", (story,))
     rows = list(rows)  # one story's figures: bounded by the story, not the ledger
     present = present_years(rows)
+    places = main_places(ledger, story, settings["group"]["main_place_share"])
     describing = set(settings["group"]["no_conflict_categories"])  # an age is the age when reported
+    heads = subject_heads(rows, settings)
     for r in rows:
         origin = r["origin"] or text_originator(r["source_text"])
         origin_name = r["origin_name"] or r["source_text"]
@@ -190,19 +211,34 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
         subject = subject_of(r["counted"], r["category"], settings)
+        subject = shared_head(r["counted"], r["category"], heads, subject) or subject
+        for place in places:
+            subject = subject.removesuffix(f" in {place}")  # the story's own place is no part of it
         year = year_of(r["as_of"])
-        if year and r["category"] not in describing and present.get(r["document_id"]) and \
-                present[r["document_id"]] - year >= settings["group"]["history_years"]:
+        now = present.get(r["document_id"])
+        if year and r["category"] not in describing and (now is None or now - year >= settings["group"]["history_years"]):
+            # a past event's figure ("170 died in the 2004 tsunami"); in a story nothing dates, a
+            # figure its text dates to a year is one too (the story's own are "on Sunday")
             subject += "" if subject.endswith(f" in {year}") else f" in {year}"  # a past event's figure ("170 died in the 2004 tsunami"), not today's
         key = (story, r["category"], subject, bool(r["increment"]))
         if r["category"] in settings["group"]["whole_event_measures"]:
             whole_event.add(key)
+        elif r["category"] in settings["group"]["value_grouped_measures"]:
+            by_value.add(key)
         keyed[key].append(Member(r["id"], r["original"], low, high, r["qualifier"],
-                                 origin, origin_name, r["as_of"] or r["published"], outlet, conversion))
+                                 origin, origin_name, r["as_of"] or r["published"], outlet, conversion,
+                                 r["source_text"]))
     for key in whole_event:
         keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["same_event_within"]))
+    for key in by_value:
+        keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["agreement_tolerance"], relative=True))
     similarity = settings["link"]["name_similarity"]
-    return {key: one_name_one_originator(members, similarity) for key, members in keyed.items()}
+    said: dict[str, set[str]] = defaultdict(set)  # the words that name each originator, all over the story
+    for members in keyed.values():
+        for m in members:
+            if m.originator and m.source_text:
+                said[m.originator].add(f" {name_key(m.source_text)} ")
+    return {key: speaking_for(one_name_one_originator(members, similarity), said) for key, members in keyed.items()}
 
 
 UNNAMED = "someone:"  # the id prefix of an originator the text does not name ("police", "a spokesman")
@@ -230,14 +266,17 @@ def independent(originators) -> int:
     return len(named) + (len(named) < len(set(originators)))
 
 
-def split_by_value(members: list[Member], key: tuple, within: float) -> dict[tuple, list[Member]]:
-    """A whole-event measure's figures, one group per event: values in runs no more than `within`
-    apart (7.6 and 7.7 are one quake's magnitude as two agencies measured it; 7.3 is another quake,
-    5.0 an aftershock), each run keyed by its lowest value. A figure without a low value joins the
-    run its high value falls in."""
+def split_by_value(members: list[Member], key: tuple, within: float,
+                   relative: bool = False) -> dict[tuple, list[Member]]:
+    """A measure's figures, one group per thing measured: values in runs no more than `within` apart
+    (7.6 and 7.7 are one quake's magnitude as two agencies measured it; 7.3 is another quake, 5.0 an
+    aftershock), or, `relative`, no more than that share of the larger apart (48 km and "about 30
+    miles" are one chase; 135 km from the city is another distance), each run keyed by its lowest
+    value. A figure without a low value joins the run its high value falls in."""
     runs: list[list[float]] = []
     for value in sorted({point(m) for m in members}):
-        if runs and value - runs[-1][-1] <= within:
+        gap = value - runs[-1][-1] if runs else INFINITY
+        if runs and gap <= (within * value if relative else within):
             runs[-1].append(value)
         else:
             runs.append([value])
@@ -248,18 +287,47 @@ def split_by_value(members: list[Member], key: tuple, within: float) -> dict[tup
     return out
 
 
+def subject_heads(rows, settings: Settings) -> dict[str, dict[str, int]]:
+    """For each kind of count, how many of the story's figures each head noun heads ("cables": 5)."""
+    heads: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        if r["category"] in settings["group"]["noun_shared_categories"]:
+            heads[r["category"]][subject_of(r["counted"], r["category"], settings)] += 1
+    return heads
+
+
+def shared_head(counted: Optional[str], category: str, heads: dict[str, dict[str, int]],
+                own: str) -> Optional[str]:
+    """The story's most used head noun among the words of what a count counts, a word of it before
+    its own head (`own`) on a tie: "three cable systems" counts what "two undersea cables" does."""
+    if category not in heads or not counted:
+        return None
+    words = {w.rstrip("s") if len(w) > 3 else w for w in WORD.findall(counted.lower())}
+    found = [h for h in words if heads[category].get(h)]
+    return max(found, key=lambda h: (heads[category][h], h != own, h)) if len(found) > 1 else None
+
+
 def year_of(as_of: Optional[str]) -> Optional[int]:
     return int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
 
 
-def present_years(rows) -> dict[str, int]:
-    """Each document's own year: its publication's, else the latest year its figures are dated to."""
-    present: dict[str, int] = {}
-    for r in rows:
-        year = year_of(r["published"]) or year_of(r["as_of"])
-        if year and (r["document_id"] not in present or (not year_of(r["published"]) and year > present[r["document_id"]])):
-            present[r["document_id"]] = year
-    return present
+def present_years(rows) -> dict[str, Optional[int]]:
+    """Each document's own year: its publication's; else, undated, the latest publication year of its
+    story (coverage of one story is of one time); None when no document of the story is dated."""
+    published = {r["document_id"]: year_of(r["published"]) for r in rows}
+    story_year = max((y for y in published.values() if y), default=None)
+    return {document: year or story_year for document, year in published.items()}
+
+
+def main_places(ledger: Ledger, story: str, share: float) -> set[str]:
+    """The places (their words, lower case) at least `share` of the story's documents mention: where
+    the whole story happens, so no scope of a part of it ("killed in Papua" in a story of a Papua quake)."""
+    total = next(iter(ledger.rows("SELECT count(*) FROM documents WHERE story = ?", (story,))))[0]
+    rows = ledger.rows(
+        "SELECT lower(e.name), count(DISTINCT m.document_id) FROM mentions m JOIN documents d ON d.id = m.document_id "
+        "JOIN entities e ON e.id = m.entity_id WHERE d.story = ? AND e.type IN ('GPE', 'LOC') GROUP BY lower(e.name)",
+        (story,))
+    return {" ".join(WORD.findall(r[0])) for r in rows if total > 1 and r[1] >= max(2, share * total)}
 
 
 def is_part_of(source_text: Optional[str], entity_name: Optional[str]) -> bool:
@@ -291,6 +359,26 @@ def one_name_one_originator(members: list[Member], similarity: float) -> list[Me
     if all(a == b for a, b in same.items()):
         return members
     return [dataclasses.replace(m, originator=same[m.originator]) if m.originator else m for m in members]
+
+
+def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Member]:
+    """One who speaks for another originator of the group is that originator: the body's figure, not
+    a second source. `said` holds the words that name each originator anywhere in the story ("France
+    Telecom spokesman Louis-Michel Aymard", then "Aymard")."""
+    names = {m.originator: name_key(m.originator_name or "") for m in members if m.originator and is_named(m.originator)}
+    same = {}
+    for origin in names:
+        texts = said.get(origin, ())
+        body = next((other for other, name in sorted(names.items()) if other != origin and len(name) >= 4
+                     and name != names[origin] and name not in names[origin]
+                     and any(f" {name} " in text for text in texts)), None)
+        if body:
+            same[origin] = body
+    if not same:
+        return members
+    return [dataclasses.replace(m, originator=same[m.originator], originator_name=next(
+        x.originator_name for x in members if x.originator == same[m.originator]))
+            if m.originator in same else m for m in members]
 
 
 def relayed_by(members: list["Member"]) -> str:

@@ -169,11 +169,25 @@ def _parsed_date(text: str, base: Optional[date]) -> Optional[str]:
 
 
 def as_of(doc, start: int, end: int, published: Optional[str], settings: Settings) -> Optional[str]:
-    """The figure's as-of date: the nearest date expression in its sentence, else publication."""
+    """The figure's as-of date: the nearest date expression in its sentence; else a past date the
+    sentence before gives (`carry_past_days`); else publication."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return published or None
-    candidates = [e for e in ents_within(span.sent) if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)]
+    found = sentence_date(doc, span.sent, start, published, settings, figure=span.root)
+    if found:
+        return found
+    carried = past_date_before(doc, span.sent, published, settings)
+    return carried or published or None
+
+
+def sentence_date(doc, sent, start: int, published: Optional[str], settings: Settings,
+                  figure=None) -> Optional[str]:
+    """The date the nearest date expression of the sentence names (not one holding `start`); with
+    a `figure` token, only one whose clause holds the figure: "the quake killed five people in a
+    region the tsunami of 2004 devastated" is not as of 2004."""
+    candidates = [e for e in ents_within(sent) if e.label_ == "DATE" and not (e.start_char <= start < e.end_char)
+                  and (figure is None or dates_clause_of(e.root, figure))]
     clock = settings["dates"]["relative"]["clock_pattern"]
     for ent in sorted(candidates, key=lambda e: abs(e.start_char - start)):
         if re.search(clock, (ent.text + text_of(doc)[ent.end_char:ent.end_char + 12]).lower()):
@@ -181,4 +195,34 @@ def as_of(doc, start: int, end: int, published: Optional[str], settings: Setting
         resolved = resolve(ent.text, published, settings)
         if resolved:
             return resolved
-    return published or None
+    return None
+
+
+def dates_clause_of(date_token, figure) -> bool:
+    """Whether a date scopes the figure: the first verb above the date (or the verb it is coordinated
+    with) is the figure's own, or one above it ("In 2004, a quake triggered a tsunami that killed
+    230,000"); a date without a verb above it (a headline) scopes all."""
+    verb = date_token
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return True
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head  # "were killed or wounded since December": the date is the coordination's
+    return verb == figure or verb.is_ancestor(figure)
+
+
+def past_date_before(doc, sent, published: Optional[str], settings: Settings) -> Optional[str]:
+    """The date of the sentence right before, when it is `carry_past_days` or more before the
+    publication date: a background passage ("In April last year a quake struck ...") goes on in the
+    next sentence ("Five people died in the quake"). Never in an undated document."""
+    days = settings["dates"]["relative"]["carry_past_days"]
+    if not published or not days or sent.start == 0:
+        return None
+    before = doc[sent.start - 1].sent
+    found = sentence_date(doc, before, -1, published, settings)
+    if not found:
+        return None
+    first = found.split("/")[0]
+    when = date(int(first[:4]), int(first[5:7] or 1) if len(first) >= 7 else 12, 1)
+    return found if (date.fromisoformat(published) - when).days >= days else None

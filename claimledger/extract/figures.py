@@ -146,12 +146,27 @@ def is_not_a_figure(match: NumberMatch, doc, text: str, settings: Settings) -> b
     span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
     if span is None:
         return False
+    if is_model_number(span, core):
+        return True
     labels = {tok.ent_type_ for tok in span} - {""}
     if labels & set(f["time_entity_labels"]):
         return not (is_duration_or_age(text, match, doc, f) or is_appositive_age(doc, span))
     if labels & set(f["name_entity_labels"]):
         return match.unit is None and not has_scale_word(text[match.core_start:match.core_end], f)
     return False
+
+
+def is_model_number(span, core: str) -> bool:
+    """A number that is part of a name: digits right after a proper noun and before a singular noun
+    or nothing ("the SEA-ME-WE 4 cable", "Flight 370", "Apollo 11"): a count of more than one
+    counts a plural."""
+    if not re.fullmatch(r"\d{1,4}", core) or int(core) < 2 or span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    singular_or_none = after is None or after.is_punct or after.tag_ in ("NN", "NNP") or after.pos_ not in ("NOUN", "PROPN")
+    return before.pos_ == "PROPN" and before.text[:1].isupper() and not before.is_sent_start and singular_or_none \
+        and before.whitespace_ != "" and after is not None and not after.like_num
 
 
 def is_lone_pronoun(match: NumberMatch, text: str, settings: Settings) -> bool:
@@ -197,8 +212,12 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
     i = last.i + 1
     while i < len(doc) and doc[i].text in ("-", "–") or (i < len(doc) and doc[i].lower_ in ("strong",)):
         i += 1
+    if i + 1 < len(doc) and doc[i].lower_ == "out" and doc[i + 1].lower_ == "of":
+        i += 1  # "three out of four lines"
     if i < len(doc) and doc[i].lower_ == "of":
         i += 1
+        while i < len(doc) and doc[i].pos_ == "DET":
+            i += 1  # "three of the people"
     words = []
     while i < len(doc) and doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "PRON", "NUM", "PUNCT") and len(words) < 8:
         tok = doc[i]
@@ -330,7 +349,7 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
     verb, steps = noun, 0
     while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 6:
         verb, steps = verb.head, steps + 1
-    owners = [noun] + ([verb] if verb.pos_ in ("VERB", "AUX") else [])
+    owners = [noun] + clause_verbs(verb, f["scope_verb_climb"])
     for owner in owners:
         for child in owner.children:
             if child.dep_ != "prep" or child.lower_ not in f["scope_preps"]:
@@ -344,12 +363,41 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
             if not place or place.lower() in main_places(doc, f):
                 continue
             return f"{child.lower_} " + " ".join(t.text for t in words)
+    severity = severity_of(verb if verb.pos_ in ("VERB", "AUX") else noun, noun, f)
+    if severity:
+        return severity
     if verb.pos_ in ("VERB", "AUX"):
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child is not noun and not child.is_ancestor(noun):
                 year = next((t.text for t in child.subtree if re.fullmatch(r"(?:1[89]|20)\d\d", t.text)), None)
                 if year:
                     return f"in {year}"
+    return None
+
+
+def clause_verbs(verb, climb: int) -> list:
+    """The figure's verb and the verbs it is a conjunct or participle of, whose place phrases scope it
+    too ("In Central Aceh district, 10 people were killed and 140 injured"; "In the village a landslide
+    buried a plantation, killing one man")."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    verbs = [verb]
+    while len(verbs) <= climb and verbs[-1].dep_ in ("conj", "advcl") and verbs[-1].head.pos_ in ("VERB", "AUX") \
+            and (verbs[-1].dep_ == "conj" or verbs[-1].tag_ == "VBG"):
+        verbs.append(verbs[-1].head)
+    return verbs
+
+
+def severity_of(verb, noun, f: dict) -> Optional[str]:
+    """How badly a toll's people are hurt, when its words say ("30 people seriously injured", "eight
+    suffered serious injuries", "261 got minor injuries"): a part of the toll, apart from the whole."""
+    words = [verb] + [c for c in verb.children if c.dep_ in ("advmod", "acomp", "dobj", "prep", "amod")]
+    words += [g for c in words[1:] for g in c.children if g.dep_ in ("pobj", "amod")]
+    words += [g for c in words if c.dep_ == "pobj" for g in c.children if g.dep_ == "amod"]
+    words += [c for c in noun.children if c.dep_ in ("amod", "advmod")]
+    for scope, cues in f["severity_scopes"].items():
+        if any(w.lemma_.lower() in cues or w.lower_ in cues for w in words):
+            return scope
     return None
 
 
@@ -454,6 +502,8 @@ def measure_kind(doc, match: NumberMatch, span, noun, f: dict) -> Optional[str]:
                 if word in f["measure_cues"]:
                     return f["measure_cues"][word]
     unit = unit_of(noun, f)
+    if unit and unit[0] == "distance" and re.match(f["per_hour_after"], after):
+        return "speed"
     if unit:
         return unit[0]
     return None

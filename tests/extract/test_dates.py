@@ -89,3 +89,25 @@ def test_written_dates_are_read_without_the_clock(settings, expression, publishe
 def test_impossible_dates_are_no_dates_never_an_error(settings, expression):
     assert resolve(expression, None, settings) is None
     assert resolve(expression, "2025-02-19", settings) is None
+
+
+def test_a_date_in_another_clause_does_not_date_the_figure(nlp, settings):
+    got = _as_of_values(nlp, settings, "The storm killed 12 people on Tuesday in a town that the flood of 2019 had "
+                                       "ruined.", "2025-02-19")
+    assert got[12] == "2025-02-18"  # must not: 2019, the flood's year
+
+
+def test_a_past_date_carries_into_the_next_sentence_and_a_recent_one_does_not(nlp, settings):
+    past = _as_of_values(nlp, settings, "In March 2019 a storm hit the coast of Varna. Nine people died in the storm.",
+                         "2025-02-19")
+    assert past[9] == "2019-03"
+    recent = _as_of_values(nlp, settings, "On Monday a storm hit the coast of Varna. Nine people died in the storm.",
+                           "2025-02-19")
+    assert recent[9] == "2025-02-19"
+    # must not: an undated document takes no date from the sentence before
+    assert _as_of_values(nlp, settings, "In March 2019 a storm hit the coast of Varna. Nine people died in the "
+                                        "storm.", None)[9] is None
+
+
+def test_a_date_in_a_sentence_without_a_verb_still_dates_its_figure(nlp, settings):
+    assert _as_of_values(nlp, settings, "Flood toll: 12 dead on 3 May 2024", "2025-02-19")[12] == "2024-05-03"

@@ -199,3 +199,28 @@ def test_an_age_describing_the_speaker_has_no_originator(nlp, settings, text, va
                             reported_relations(doc, index, settings))
     got = {q.low: q for q in found}[value].source_text
     assert (got is None) if source is None else (got is not None and source in got)
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("Police chased the car at speeds of up to 120 miles an hour.", "up to 120"),
+    ("Deputies reached 193km/h on the highway.", "193"),
+])
+def test_a_distance_per_hour_is_a_speed(nlp, settings, text, surface):
+    [q] = [q for q in figures(nlp, settings, text) if q.surface == surface]
+    assert q.category == "speed"
+
+
+def test_a_number_in_a_name_is_no_figure(nlp, settings):
+    found = [q.surface for q in figures(nlp, settings, "Engineers will repair the Orion 4 cable first. "
+                                                         "Divers found 4 cables cut.")]
+    assert found == ["4"]  # must: the four cables; must not: the cable named Orion 4
+    assert len(figures(nlp, settings, "Divers found 4 cables cut.")) == 1
+
+
+def test_how_badly_people_are_hurt_scopes_a_toll(nlp, settings):
+    got = {q.surface: q.counted for q in figures(nlp, settings, (
+        "Doctors said 30 people were seriously injured. Eight people suffered serious injuries. "
+        "Officials said 200 people were injured. 120 got minor injuries."))}
+    assert got["30"].endswith("seriously") and got["Eight"].endswith("seriously")
+    assert got["120"].endswith("lightly")
+    assert got["200"] == "people"  # must not: the whole toll scoped
