@@ -220,7 +220,9 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
             # a past event's figure ("170 died in the 2004 tsunami"); in a story nothing dates, a
             # figure its text dates to a year is one too (the story's own are "on Sunday")
             subject += "" if subject.endswith(f" in {year}") else f" in {year}"  # a past event's figure ("170 died in the 2004 tsunami"), not today's
-        key = (story, r["category"], subject, bool(r["increment"]))
+        severity = any(f" {scope}" in subject for scope in settings["figures"]["severity_scopes"])
+        # "30 seriously hurt", "261 other got minor injuries": a part of the toll, "other" or not
+        key = (story, r["category"], subject, bool(r["increment"]) and not severity)
         if r["category"] in settings["group"]["whole_event_measures"]:
             whole_event.add(key)
         elif r["category"] in settings["group"]["value_grouped_measures"]:

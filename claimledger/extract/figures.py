@@ -392,7 +392,7 @@ def severity_of(verb, noun, f: dict) -> Optional[str]:
     """How badly a toll's people are hurt, when its words say ("30 people seriously injured", "eight
     suffered serious injuries", "261 got minor injuries"): a part of the toll, apart from the whole."""
     words = [verb] + [c for c in verb.children if c.dep_ in ("advmod", "acomp", "dobj", "prep", "amod")]
-    words += [g for c in words[1:] for g in c.children if g.dep_ in ("pobj", "amod")]
+    words += [g for c in words[1:] for g in c.children if g.dep_ in ("pobj", "amod", "compound")]
     words += [g for c in words if c.dep_ == "pobj" for g in c.children if g.dep_ == "amod"]
     words += [c for c in noun.children if c.dep_ in ("amod", "advmod")]
     for scope, cues in f["severity_scopes"].items():
