@@ -219,7 +219,7 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         if year and r["category"] not in describing and (now is None or now - year >= settings["group"]["history_years"]):
             # a past event's figure ("170 died in the 2004 tsunami"); in a story nothing dates, a
             # figure its text dates to a year is one too (the story's own are "on Sunday")
-            subject += "" if subject.endswith(f" in {year}") else f" in {year}"  # a past event's figure ("170 died in the 2004 tsunami"), not today's
+            subject += "" if subject.endswith(f" in {year}") else f" in {year}"
         severity = any(f" {scope}" in subject for scope in settings["figures"]["severity_scopes"])
         # "30 seriously hurt", "261 other got minor injuries": a part of the toll, "other" or not
         key = (story, r["category"], subject, bool(r["increment"]) and not severity)
@@ -376,6 +376,7 @@ def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Membe
                      and any(f" {name} " in text for text in texts)), None)
         if body:
             same[origin] = body
+    same = {origin: body for origin, body in same.items() if body not in same}  # never a chain or a swap
     if not same:
         return members
     return [dataclasses.replace(m, originator=same[m.originator], originator_name=next(

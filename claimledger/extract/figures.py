@@ -273,9 +273,25 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
     if people:
         return nearest_conflict_cue(doc, match, f["conflict_categories"]) or "count"
     if not counted:
-        return nearest_conflict_cue(doc, match, f["conflict_categories"],
-                                    f["bare_figure_cue_distance"]) or "other"
+        return tally_category(span, f["conflict_categories"]) or nearest_conflict_cue(
+            doc, match, f["conflict_categories"], f["bare_figure_cue_distance"]) or "other"
     return "count"
+
+
+def tally_category(span, table: dict[str, list[str]]) -> Optional[str]:
+    """The category of the tally a bare figure is the value of, from the parse: "bringing the
+    confirmed death toll from the disaster to 11", "put the number of injured at 40"."""
+    if span is None or span.root.dep_ != "pobj" or span.root.head.lower_ not in ("to", "at"):
+        return None
+    verb = span.root.head.head
+    for tally in verb.children:
+        if tally.dep_ in ("dobj", "nsubj", "nsubjpass") and tally.lemma_.lower() in NUMBER_NOUNS:
+            for tok in tally.subtree:
+                found = next((c for c, cues in table.items() if tok is not tally and
+                              (tok.lemma_.lower() in cues or tok.lower_ in cues)), None)
+                if found:
+                    return found
+    return None
 
 
 MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitude")

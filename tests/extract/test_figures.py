@@ -224,3 +224,13 @@ def test_how_badly_people_are_hurt_scopes_a_toll(nlp, settings):
     assert got["30"].endswith("seriously") and got["Eight"].endswith("seriously")
     assert got["120"].endswith("lightly")
     assert got["200"] == "people"  # must not: the whole toll scoped
+
+
+def test_a_bare_figure_takes_the_category_of_the_tally_it_is_the_value_of(nlp, settings):
+    got = {q.surface: q.category for q in figures(nlp, settings, (
+        "Two more bodies were found in the valley, bringing the confirmed death toll from the flood to 11."))}
+    assert got["11"] == "killed"
+    # must not: a figure that is no tally's value takes a cue from far away
+    got = {q.surface: q.category for q in figures(nlp, settings, "The bridge closed at 11, long before the "
+                                                                  "flood killed anyone.")}
+    assert got.get("11") != "killed"
