@@ -234,3 +234,9 @@ def test_a_bare_figure_takes_the_category_of_the_tally_it_is_the_value_of(nlp, s
     got = {q.surface: q.category for q in figures(nlp, settings, "The bridge closed at 11, long before the "
                                                                   "flood killed anyone.")}
     assert got.get("11") != "killed"
+
+
+@pytest.mark.parametrize("text", ["Ministers brought 1.5 billion rupiah in aid.", "The fund holds 300 million rupees."])
+def test_currencies_beyond_the_dollar_are_money(nlp, settings, text):
+    [q] = figures(nlp, settings, text)[-1:]
+    assert q.category == "money"
