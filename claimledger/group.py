@@ -121,10 +121,12 @@ def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
 
 def unit_factor(word: str, category: str, settings: Settings) -> Optional[float]:
     table = settings["figures"]["units"]
-    units = {**table["distance"], **table["speed"]} if category == "speed" else table.get(category, {})  # "miles an hour"
-    for w in (word, word.rstrip("s"), word[:-2] if word.endswith("es") else word):
-        if w in units:
-            return float(units[w])
+    # a speed may be written as a distance per hour ("120 miles an hour")
+    tables = (table["speed"], table["distance"]) if category == "speed" else (table.get(category, {}),)
+    for units in tables:
+        for w in (word, word.rstrip("s"), word[:-2] if word.endswith("es") else word):
+            if w in units:
+                return float(units[w])
     return None
 
 
@@ -193,8 +195,9 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
     present = present_years(rows)
     places = main_places(ledger, story, settings["group"]["main_place_share"])
     describing = set(settings["group"]["no_conflict_categories"])  # an age is the age when reported
-    heads = subject_heads(rows, settings)
-    for r in rows:
+    subjects = [subject_of(r["counted"], r["category"], settings) for r in rows]
+    heads = subject_heads(rows, subjects, settings)
+    for r, subject in zip(rows, subjects):
         origin = r["origin"] or text_originator(r["source_text"])
         origin_name = r["origin_name"] or r["source_text"]
         if r["origin"] and is_part_of(r["source_text"], r["origin_name"]):
@@ -210,7 +213,6 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         factor = scale_of(r["counted"], r["category"], settings)
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
-        subject = subject_of(r["counted"], r["category"], settings)
         subject = shared_head(r["counted"], r["category"], heads, subject) or subject
         for place in places:
             subject = subject.removesuffix(f" in {place}")  # the story's own place is no part of it
@@ -289,12 +291,12 @@ def split_by_value(members: list[Member], key: tuple, within: float,
     return out
 
 
-def subject_heads(rows, settings: Settings) -> dict[str, dict[str, int]]:
+def subject_heads(rows, subjects: list[str], settings: Settings) -> dict[str, dict[str, int]]:
     """For each kind of count, how many of the story's figures each head noun heads ("cables": 5)."""
     heads: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in rows:
+    for r, subject in zip(rows, subjects):
         if r["category"] in settings["group"]["noun_shared_categories"]:
-            heads[r["category"]][subject_of(r["counted"], r["category"], settings)] += 1
+            heads[r["category"]][subject] += 1
     return heads
 
 
@@ -367,7 +369,8 @@ def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Membe
     """One who speaks for another originator of the group is that originator: the body's figure, not
     a second source. `said` holds the words that name each originator anywhere in the story ("France
     Telecom spokesman Louis-Michel Aymard", then "Aymard")."""
-    names = {m.originator: name_key(m.originator_name or "") for m in members if m.originator and is_named(m.originator)}
+    named = {m.originator: m.originator_name for m in members if m.originator and is_named(m.originator)}
+    names = {origin: name_key(name or "") for origin, name in named.items()}
     same = {}
     for origin in names:
         texts = said.get(origin, ())
@@ -379,8 +382,7 @@ def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Membe
     same = {origin: body for origin, body in same.items() if body not in same}  # never a chain or a swap
     if not same:
         return members
-    return [dataclasses.replace(m, originator=same[m.originator], originator_name=next(
-        x.originator_name for x in members if x.originator == same[m.originator]))
+    return [dataclasses.replace(m, originator=same[m.originator], originator_name=named[same[m.originator]])
             if m.originator in same else m for m in members]
 
 

@@ -389,10 +389,9 @@ def test_unnamed_originators_are_exported_as_their_words(tmp_path):
     assert {"police", "Ina Holt"} <= names(data, killed["originators"])
 
 
-def group_with(data, surface):
+def surfaces(data, group):
     values = {q["id"]: q["surface"] for q in data["quantities"]}
-    found = [g for g in data["groups"] if any(values[i] == surface for i in g["quantities"])]
-    return found[0] if found else None, values
+    return {values[i] for i in group["quantities"]}
 
 
 def test_distances_group_by_value_in_one_unit(tmp_path):
@@ -401,8 +400,8 @@ def test_distances_group_by_value_in_one_unit(tmp_path):
                          "Tom Reyes said Ostavin lies 135 km from the capital.",
         "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said the chase covered about 30 miles.",
     })
-    chase, values = group_with(data, "48")
-    assert chase and {values[i] for i in chase["quantities"]} == {"48", "about 30"}, data["groups"]
+    chase = group_holding(data, "a.txt", "48")
+    assert surfaces(data, chase) == {"48", "about 30"}, data["groups"]
     assert chase["status"] == "corroborated"
 
 
@@ -411,8 +410,8 @@ def test_one_who_speaks_for_an_originator_is_that_originator(tmp_path):
         "a.txt": FLOOD + " Norvik Telecom said three cables were cut by the flood.",
         "b.txt": FLOOD_AGAIN + " Norvik Telecom spokesman Pavel Orlov said three cables were cut.",
     })
-    cables, values = group_with(data, "three")
-    assert cables and len(cables["quantities"]) == 2, data["groups"]
+    cables = group_holding(data, "a.txt", "three")
+    assert len(cables["quantities"]) == 2, data["groups"]
     assert cables["status"] == "single-source" and len(cables["originators"]) == 1, cables
 
 
@@ -421,8 +420,8 @@ def test_counts_whose_phrases_share_a_noun_count_one_thing(tmp_path):
         "a.txt": FLOOD + " Norvik Telecom said three cable systems were cut by the flood.",
         "b.txt": FLOOD_AGAIN + " Engineer Ada Lund said three undersea cables were cut.",
     })
-    cables, values = group_with(data, "three")
-    assert cables and len(cables["quantities"]) == 2 and cables["status"] == "corroborated", data["groups"]
+    cables = group_holding(data, "a.txt", "three")
+    assert len(cables["quantities"]) == 2 and cables["status"] == "corroborated", data["groups"]
 
 
 def test_the_badly_hurt_are_a_part_of_the_toll_not_a_rival_count(tmp_path):
@@ -431,8 +430,8 @@ def test_the_badly_hurt_are_a_part_of_the_toll_not_a_rival_count(tmp_path):
                          "Governor Lars Berg said 200 people were injured.",
         "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said 210 people were injured.",
     })
-    toll, values = group_with(data, "200")
-    assert toll and {values[i] for i in toll["quantities"]} == {"200", "210"}, data["groups"]
+    toll = group_holding(data, "a.txt", "200")
+    assert surfaces(data, toll) == {"200", "210"}, data["groups"]
     assert toll["status"] == "corroborated"
 
 
@@ -441,6 +440,6 @@ def test_in_an_undated_story_a_figure_dated_to_a_year_is_a_past_events(tmp_path)
         "a.txt": FLOOD + " Police chief Tom Reyes said 14 people died. In 2019 a flood killed 230 people.",
         "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said 14 people died.",
     })
-    toll, values = group_with(data, "14")
-    assert toll and "230" not in {values[i] for i in toll["quantities"]}, data["groups"]
+    toll = group_holding(data, "a.txt", "14")
+    assert "230" not in surfaces(data, toll), data["groups"]
     assert toll["status"] == "corroborated"

@@ -162,11 +162,12 @@ def is_model_number(span, core: str) -> bool:
     counts a plural."""
     if not re.fullmatch(r"\d{1,4}", core) or int(core) < 2 or span.start == 0:
         return False
-    before = span.doc[span.start - 1]
-    after = span.doc[span.end] if span.end < len(span.doc) else None
-    singular_or_none = after is None or after.is_punct or after.tag_ in ("NN", "NNP") or after.pos_ not in ("NOUN", "PROPN")
-    return before.pos_ == "PROPN" and before.text[:1].isupper() and not before.is_sent_start and singular_or_none \
-        and before.whitespace_ != "" and after is not None and not after.like_num
+    if span.end >= len(span.doc) or span.doc[span.end].like_num:
+        return False
+    before, after = span.doc[span.start - 1], span.doc[span.end]
+    singular_or_none = after.is_punct or after.tag_ in ("NN", "NNP") or after.pos_ not in ("NOUN", "PROPN")
+    return before.pos_ == "PROPN" and before.text[:1].isupper() and not before.is_sent_start \
+        and before.whitespace_ != "" and singular_or_none
 
 
 def is_lone_pronoun(match: NumberMatch, text: str, settings: Settings) -> bool:
@@ -286,11 +287,10 @@ def tally_category(span, table: dict[str, list[str]]) -> Optional[str]:
     verb = span.root.head.head
     for tally in verb.children:
         if tally.dep_ in ("dobj", "nsubj", "nsubjpass") and tally.lemma_.lower() in NUMBER_NOUNS:
-            for tok in tally.subtree:
-                found = next((c for c, cues in table.items() if tok is not tally and
-                              (tok.lemma_.lower() in cues or tok.lower_ in cues)), None)
-                if found:
-                    return found
+            found = next((c for tok in tally.subtree if tok.i != tally.i
+                          for c in [cue_category(tok, table, exact=True)] if c), None)
+            if found:
+                return found
     return None
 
 
