@@ -1,6 +1,7 @@
 """Stories without the language pipeline: files the ECB+ articles' texts among stories with the
-store's own filing (`Ledger._file_in_story`) and scores them against the corpus's event clusters, for
-trying `[group] story_*` settings in seconds rather than rebuilding 982 articles.
+store's own filing (`Ledger._file_in_story`, then `split_mixed_stories` as the end of a build does)
+and scores them against the corpus's event clusters, for trying `[group] story_*` settings in
+seconds rather than rebuilding 982 articles.
 
     .venv/bin/python bench/tune_stories.py                            # the settings as they are
     .venv/bin/python bench/tune_stories.py --set story_similarity=0.25 --shuffle 3
@@ -31,6 +32,7 @@ def file_all(rows: list[dict], folder: Path, name: str) -> dict[str, str]:
             ledger.conn.execute("INSERT INTO documents (id, source, raw_sha256, input_key, text, words, removed_lines) "
                                 "VALUES (?, ?, '', ?, ?, 0, 0)", (doc, doc, doc, r["text"]))
             ledger._file_in_story(doc, (), r["text"])
+        ledger.split_mixed_stories({r[0] for r in ledger.conn.execute("SELECT DISTINCT story FROM documents")})
     stories = {r[0]: r[1] for r in ledger.conn.execute("SELECT id, story FROM documents")}
     ledger.close()
     return stories

@@ -558,6 +558,7 @@ def regroup(ledger: Ledger) -> int:
     settings = load_settings()
     with ledger.transaction():
         documents = ledger.pending("document")
+        ledger.split_mixed_stories(stale_stories(ledger))
         for story in sorted(stale_stories(ledger)):
             ledger.replace_story_groups(story, plan_groups(ledger, story, settings))
         ledger.clear_pending("story", ledger.pending("story"))

@@ -541,21 +541,64 @@ class Ledger:
         """Puts the document in the story a user named for it (`named`), else in the story its words
         are most like (`_story_by_words`). Its words join that story's centroid, so that later
         articles like it can follow; its entity keys are kept in `story_keys`."""
-        from .extract.blocking import story_terms, story_vector
+        from .extract.blocking import story_terms
 
         terms = story_terms(text, self.settings)
         self.conn.execute("INSERT INTO story_df VALUES ('', 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1")
         self.conn.executemany("INSERT INTO story_df VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET n = story_df.n + 1",
                               [(t,) for t in sorted(terms)])
-        df: dict[str, int] = {}
-        for chunk in chunks(sorted(terms) + [""]):
-            df.update((r[0], r[1]) for r in self.conn.execute(
-                f"SELECT term, n FROM story_df WHERE term IN ({marks(chunk)})", tuple(chunk)))
-        vector = story_vector(terms, df, df.get("", 1), self.settings)
+        vector = self._story_vector(terms)
         story = named_story_id(named) if named else self._story_by_words(document_id, vector)
         self._add_to_centroid(story, vector)
         self.conn.execute("UPDATE documents SET story = ? WHERE id = ?", (story, document_id))
         self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?, ?)", [(k, document_id) for k in keys])
+
+    def _story_vector(self, terms: dict[str, float]) -> dict[str, float]:
+        """A document's words as its TF-IDF vector against the ledger's document frequencies now."""
+        from .extract.blocking import story_vector
+
+        df: dict[str, int] = {}
+        for chunk in chunks(sorted(terms) + [""]):
+            df.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT term, n FROM story_df WHERE term IN ({marks(chunk)})", tuple(chunk)))
+        return story_vector(terms, df, df.get("", 1), self.settings)
+
+    def split_mixed_stories(self, stories: Iterable[str]) -> set[str]:
+        """Each of these stories cut into the events of one kind it mixes (`blocking.story_parts`,
+        on its documents' vectors against today's document frequencies): the part holding the
+        story's first document keeps its id, the others are named by their first document; each
+        part's centroid is rebuilt from its documents and every part is marked pending. Stories a
+        user named, and those over `[group] story_split_max_documents`, are left whole. Returns the
+        ids of the stories split off."""
+        from .extract.blocking import story_parts, story_terms
+
+        table = self.settings["group"]
+        new: set[str] = set()
+        for story in sorted(s for s in stories if s and not is_named_story(s)):
+            size = self.conn.execute("SELECT count(*) FROM documents WHERE story = ?", (story,)).fetchone()[0]
+            if not 2 * table["story_split_min_part"] <= size <= table["story_split_max_documents"]:
+                continue
+            members, vectors = [], {}
+            for row in self.conn.execute("SELECT id, text, published FROM documents WHERE story = ? ORDER BY rowid",
+                                         (story,)).fetchall():
+                vectors[row[0]] = self._story_vector(story_terms(row[1], self.settings))
+                members.append((row[0], vectors[row[0]], row[2]))
+            parts = story_parts(members, self.settings)
+            if len(parts) < 2:
+                continue
+            self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (story,))
+            for n, part in enumerate(parts):
+                name = story if n == 0 else part[0]
+                if n:
+                    new.add(name)
+                    self.conn.executemany("UPDATE documents SET story = ? WHERE id = ?", [(name, d) for d in part])
+                centroid: dict[str, float] = {}
+                for document in part:
+                    for term, weight in vectors[document].items():
+                        centroid[term] = centroid.get(term, 0.0) + weight
+                self._add_to_centroid(name, centroid)
+                self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (name,))
+        return new
 
     def _story_by_words(self, document_id: str, vector: dict[str, float]) -> str:
         """The story whose centroid the document's words are most like (`[group] story_similarity`),

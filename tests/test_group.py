@@ -1,8 +1,11 @@
 """Cross-source groups: what the seeds must show, and near-copies on articles of our own."""
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+import claimledger
 from claimledger.pipeline import build
 from claimledger.store import Ledger
 
@@ -443,3 +446,32 @@ def test_in_an_undated_story_a_figure_dated_to_a_year_is_a_past_events(tmp_path)
     toll = group_holding(data, "a.txt", "14")
     assert "230" not in surfaces(data, toll), data["groups"]
     assert toll["status"] == "corroborated"
+
+
+def test_a_story_that_mixed_two_events_is_cut_and_their_later_articles_follow_each(tmp_path, monkeypatch):
+    """Ten articles on one champion's two title defences, filed in turns: the build ends with one
+    story a bout (at a test's size: parts of three, three neighbours), and a later article on the
+    second bout joins that bout's story."""
+    from .extract.test_blocking import BOUT_A, BOUT_B
+
+    patterns = (Path(claimledger.__file__).parent / "patterns.toml").read_text(encoding="utf-8")
+    patterns = re.sub(r"(?m)^story_split_neighbours = \d+", "story_split_neighbours = 3", patterns)
+    patterns = re.sub(r"(?m)^story_split_min_part = \d+", "story_split_min_part = 3", patterns)
+    (tmp_path / "patterns.toml").write_text(patterns, encoding="utf-8")
+    monkeypatch.setenv("CLAIMLEDGER_PATTERNS", str(tmp_path / "patterns.toml"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, (a, b) in enumerate(zip(BOUT_A[:4], BOUT_B[:4])):
+        (corpus / f"{n}a.txt").write_text(a)
+        (corpus / f"{n}b.txt").write_text(b)
+    db = tmp_path / "l.db"
+    build([str(corpus)], str(db), quiet=True)
+    later = tmp_path / "later.txt"
+    later.write_text(BOUT_B[4])
+    build([str(later)], str(db), quiet=True)
+    story = stories_by_file(db)
+    assert len({story[f"{n}a.txt"] for n in range(4)}) == 1
+    assert len({story[f"{n}b.txt"] for n in range(4)} | {story["later.txt"]}) == 1
+    assert story["0a.txt"] != story["0b.txt"]
+    with Ledger(db) as ledger:
+        assert ledger.count("pending") == 0

@@ -9,6 +9,7 @@ so that the store can file a new document among a ledger of any size with a few 
                      in the ledger; stories themselves are filed by content)
     story_terms      the document's weighted words: the store files it in the story whose centroid
                      its TF-IDF vector is most like
+    story_parts      a story's documents cut into the events of one kind it mixes
     name_block       the opening letters of a name's last word: names compared for spelling
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Optional
 
 from ..models import make_id
 from ..settings import Settings
@@ -138,6 +139,90 @@ def story_vector(terms: dict[str, float], df: dict[str, int], documents: int, se
     top = sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:size]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {t: v / norm for t, v in top if v > 0}
+
+
+def story_parts(members: list[tuple[str, dict[str, float], Optional[str]]],
+                settings: Settings) -> list[list[str]]:
+    """A story's documents (id, story vector, publication date), in the order they were stored,
+    cut into the events it mixes: two events of one kind filed together because the first article
+    of the second was most like the first (two heavyweight bouts of one boxer, two jewel heists in
+    one city). An article's nearest articles are nearly always of its own event, so the parts are
+    the groups its documents form with their mutual nearest neighbours (`[group]
+    story_split_neighbours`, from `story_split_min_similarity`), those of `story_split_min_part`
+    documents on; the rest go with the part they are most like on average. Parts stay one story
+    when they are alike on average (`story_split_keep_similarity`) or were published within
+    `story_split_days` of each other: a long story's later news is still the story. One part:
+    the story is one event."""
+    import numpy as np
+
+    table = settings["group"]
+    smallest = table["story_split_min_part"]
+    ids = [m[0] for m in members]
+    if len(members) < 2 * smallest:
+        return [ids]
+    vocabulary = {t: i for i, t in enumerate(sorted({t for _, vector, _ in members for t in vector}))}
+    matrix = np.zeros((len(members), len(vocabulary)))
+    for row, (_, vector, _) in enumerate(members):
+        for term, weight in vector.items():
+            matrix[row, vocabulary[term]] = weight
+    similar = matrix @ matrix.T
+    np.fill_diagonal(similar, -1.0)
+    nearest = [{int(j) for j in np.argsort(-similar[i], kind="stable")[:table["story_split_neighbours"]]
+                if similar[i, j] >= table["story_split_min_similarity"]} for i in range(len(members))]
+    root = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for i, near in enumerate(nearest):
+        for j in near:
+            if i in nearest[j]:
+                root[max(find(i), find(j))] = min(find(i), find(j))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(members)):
+        groups.setdefault(find(i), []).append(i)
+    parts = [g for g in groups.values() if len(g) >= smallest]
+    dates = [_day(m[2]) for m in members]
+    parts = _keep_alike_together(parts, similar, dates, table)
+    if len(parts) < 2:
+        return [ids]
+    placed = {i for part in parts for i in part}
+    for i in range(len(members)):
+        if i not in placed:
+            max(parts, key=lambda part: float(similar[i, part].mean())).append(i)
+    return [[ids[i] for i in sorted(part)] for part in sorted(parts, key=min)]
+
+
+def _keep_alike_together(parts: list[list[int]], similar, dates: list, table) -> list[list[int]]:
+    """Parts joined while two of them are alike on average or published close together."""
+    parts = [list(p) for p in parts]
+    joined = True
+    while joined and len(parts) > 1:
+        joined = False
+        for a in range(len(parts)):
+            for b in range(a + 1, len(parts)):
+                alike = float(similar[parts[a]][:, parts[b]].mean()) >= table["story_split_keep_similarity"]
+                close = any(abs((dates[i] - dates[j]).days) <= table["story_split_days"]
+                            for i in parts[a] if dates[i] for j in parts[b] if dates[j])
+                if alike or close:
+                    parts[a] += parts.pop(b)
+                    joined = True
+                    break
+            if joined:
+                break
+    return parts
+
+
+def _day(published: Optional[str]):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
 
 
 STORY_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+|\d+(?:[.,]\d+)?")
