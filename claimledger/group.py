@@ -46,6 +46,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Optional
 from urllib.parse import urlsplit
 
@@ -112,7 +113,8 @@ def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
     severity = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['severity_scopes']))})(?=\s+(?:{'|'.join(f['scope_preps'])})\s|$)",
                          counted or "")
     key = f" {severity.group(1)}" if severity else ""
-    m = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['scope_preps']))})\s+(.+)$", counted or "")
+    preps = [*map(re.escape, f["scope_preps"]), re.escape(f["own_count_scope"])]
+    m = re.search(rf"(?:^|\s)({'|'.join(preps)})\s+(.+)$", counted or "")
     if not m:
         return key
     words = WORD.findall(m.group(2).lower())
@@ -214,11 +216,11 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
         subject = shared_head(r["counted"], r["category"], heads, subject) or subject
-        for place in places:
-            subject = subject.removesuffix(f" in {place}")  # the story's own place is no part of it
+        subject = without_main_place(subject, places, settings)
         year = year_of(r["as_of"])
-        now = present.get(r["document_id"])
-        if year and r["category"] not in describing and (now is None or now - year >= settings["group"]["history_years"]):
+        measure = r["category"] in settings["group"]["whole_event_measures"] + settings["group"]["value_grouped_measures"]
+        if year and r["category"] not in describing and is_past(r["as_of"], None if measure else r["published"],
+                                                                present.get(r["document_id"]), settings):
             # a past event's figure ("170 died in the 2004 tsunami"); in a story nothing dates, a
             # figure its text dates to a year is one too (the story's own are "on Sunday")
             subject += "" if subject.endswith(f" in {year}") else f" in {year}"
@@ -313,6 +315,32 @@ def shared_head(counted: Optional[str], category: str, heads: dict[str, dict[str
 
 def year_of(as_of: Optional[str]) -> Optional[int]:
     return int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
+
+
+def without_main_place(subject: str, places: set[str], settings: Settings) -> str:
+    """A subject without a scope that is the story's own place ("people in papua", "people across
+    papua" in a story of a Papua quake): the place of the whole is no part of it."""
+    preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
+    for place in sorted(places, key=len, reverse=True):
+        subject = re.sub(rf"\s(?:{preps})\s{re.escape(place)}$", "", subject)
+    return subject
+
+
+def is_past(as_of: str, published: Optional[str], now: Optional[int], settings: Settings) -> bool:
+    """Whether a figure dated `as_of` is a past event's: `history_years` before its document's own
+    year (`now`; None: its story is undated, and any dated figure is), or, dated to the month in a
+    document published on a known day, `past_event_days` before it ("In April last year a quake
+    killed five" in July of the next year). Measures grouped by value pass no `published`: their
+    value tells events apart."""
+    table = settings["group"]
+    if now is None or now - int(as_of[:4]) >= table["history_years"]:
+        return True
+    month = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", as_of)
+    day = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", published or "")
+    if not (month and day):
+        return False
+    start = date(int(month[1]), int(month[2]), int(month[3] or 1))
+    return (date(int(day[1]), int(day[2]), int(day[3])) - start).days >= table["past_event_days"]
 
 
 def present_years(rows) -> dict[str, Optional[int]]:

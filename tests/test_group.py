@@ -475,3 +475,12 @@ def test_a_story_that_mixed_two_events_is_cut_and_their_later_articles_follow_ea
     assert story["0a.txt"] != story["0b.txt"]
     with Ledger(db) as ledger:
         assert ledger.count("pending") == 0
+
+
+def test_a_figure_dated_a_year_before_its_article_is_a_past_events(settings):
+    from claimledger.group import is_past
+
+    assert is_past("2012-04", "2013-07-02", 2013, settings)  # "In April last year a quake killed five"
+    assert not is_past("2013-03", "2013-07-02", 2013, settings)  # must not: this spring's news of the story
+    assert not is_past("2012-04", None, 2013, settings)  # an undated article: only whole years tell
+    assert is_past("2004", None, 2013, settings) and is_past("2012", None, None, settings)

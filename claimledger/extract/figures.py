@@ -348,7 +348,8 @@ def main_places(doc, f: dict) -> set[str]:
         counts: dict[str, int] = {}
         for ent in ents_of(doc):
             if ent.label_ in f["scope_labels"]:
-                counts[ent.text.lower()] = counts.get(ent.text.lower(), 0) + 1
+                name = ent.text.lower().removeprefix("the ")  # "the Rift Valley" is "Rift Valley"
+                counts[name] = counts.get(name, 0) + 1
         cached = set(sorted(counts, key=lambda k: (-counts[k], k))[:f["scope_main_places"]])
         doc.user_data["claimledger_main_places"] = cached
     return cached
@@ -368,17 +369,14 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
     owners = [noun] + clause_verbs(verb, f["scope_verb_climb"])
     for owner in owners:
         for child in owner.children:
-            if child.dep_ != "prep" or child.lower_ not in f["scope_preps"]:
-                continue
-            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if obj is None:
-                continue
-            words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
-            words = words[-f["scope_max_words"]:]
-            place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
-            if not place or place.lower() in main_places(doc, f):
-                continue
-            return f"{child.lower_} " + " ".join(t.text for t in words)
+            place = place_phrase(doc, child, f)
+            if place:
+                return place
+    fronted = fronted_phrase(span)
+    if fronted is not None:
+        place = place_phrase(doc, fronted, f)
+        if place:
+            return place
     severity = severity_of(verb if verb.pos_ in ("VERB", "AUX") else noun, noun, f)
     if severity:
         return severity
@@ -389,6 +387,79 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
                 if year:
                     return f"in {year}"
     return None
+
+
+def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
+    """The scope a place phrase gives ("in Bener Meriah district"), from a preposition of
+    `scope_preps` whose object names a place other than the document's main ones; a place inside
+    the object's own phrase counts ("in a village in Bener Meriah district")."""
+    if prep.dep_ != "prep" or prep.lower_ not in f["scope_preps"]:
+        return None
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return None
+    words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
+    words = words[-f["scope_max_words"]:]
+    place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
+    if not place and len(words) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in obj.children):
+        words = named_before(doc, obj, f) or words  # "in the district": the district named before
+        place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
+        if any(set(main.split()) <= set(place.lower().split()) for main in main_places(doc, f)):
+            return None  # "across the province": the province the whole story happens in
+    if place and place.lower() not in main_places(doc, f):
+        return f"{prep.lower_} " + " ".join(t.text for t in words)
+    if nested and not place:
+        return next((p for p in map(lambda c: place_phrase(doc, c, f, nested=False), obj.children) if p), None)
+    return None
+
+
+def named_before(doc, noun, f: dict) -> list:
+    """The words of the nearest earlier place that a definite common noun names again ("the
+    district" after "Bener Meriah district"): that noun with a place name on it, within
+    `scope_anaphor_sentences` sentences before."""
+    sentences = 0
+    for t in reversed(doc[:noun.sent.start]):
+        if t.is_sent_end:
+            sentences += 1
+            if sentences > f["scope_anaphor_sentences"]:
+                break
+        if t.lemma_.lower() == noun.lemma_.lower():
+            names = [c for c in t.children if c.dep_ == "compound" and c.ent_type_ in f["scope_labels"]]
+            if names:
+                return [w for w in t.subtree
+                        if w.i <= t.i and w.dep_ not in ("det", "poss", "punct", "case")][-f["scope_max_words"]:]
+    return []
+
+
+def fronted_phrase(span):
+    """The phrase a sentence opens with, set off by a comma ("In neighbouring Central Aceh district,
+    10 people were killed, 140 were injured ..."): it scopes every clause after it, whichever verb
+    the parse hung it on."""
+    sent = span.sent
+    first = sent[0]
+    if first.dep_ != "prep" or span.start <= first.i:
+        return None
+    end = max(t.i for t in first.subtree)
+    after = sent.doc[end + 1] if end + 1 < len(sent.doc) else None
+    if after is None or after.text != "," or after.i >= span.start:
+        return None
+    return first
+
+
+def is_own_count(doc, match: NumberMatch, category: str, settings: Settings) -> bool:
+    """A toll the speaker counted themselves: its verb one of `own_count_verbs` with a personal
+    pronoun as subject ("we have received around 50 people with injuries", "she had treated 20")."""
+    f = settings["figures"]
+    if category not in f["people_verb_categories"]["categories"]:
+        return False
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb, steps = counted_noun(span), 0
+    while verb.pos_ not in ("VERB", "AUX") and verb.dep_ != "ROOT" and steps < 6:
+        verb, steps = verb.head, steps + 1
+    return verb.lemma_.lower() in f["own_count_verbs"] and any(
+        c.dep_ == "nsubj" and c.tag_ == "PRP" for c in verb.children)
 
 
 def clause_verbs(verb, climb: int) -> list:
@@ -767,6 +838,9 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
             continue
         counted = what_is_measured(doc, match, counted, category, settings)
         source, source_text = source_of(doc, match, index, quotes, settings, relations)
+        if source_text and is_own_count(doc, match, category, settings):
+            speaker = source_text.split(",")[0]  # "Ema Suryani", not "Ema Suryani, a doctor at ..."
+            counted = f"{counted or ''} {settings['figures']['own_count_scope']} {speaker}".strip()
         surface = text[match.start:match.end]
         out.append(Quantity(
             id=make_id(document_id, "quantity", match.start, match.end),

@@ -240,3 +240,28 @@ def test_a_bare_figure_takes_the_category_of_the_tally_it_is_the_value_of(nlp, s
 def test_currencies_beyond_the_dollar_are_money(nlp, settings, text):
     [q] = figures(nlp, settings, text)[-1:]
     assert q.category == "money"
+
+
+FLOOD_REPORT = (
+    "Floods swept the Rift Valley in Kenya on Monday. Officials in Kenya said 30 people died across the Rift Valley. "
+    "In neighbouring Kericho district, 12 people were killed, 40 were injured and 300 homes were flooded. "
+    "In a village in Bomet district, one woman was killed when a wall fell. "
+    "Two more people died in hospitals in the district, the county commissioner said. "
+    "\"We have treated 25 people with broken bones,\" said Amina Otieno, a doctor at a clinic. "
+    "\"We have recorded 28 deaths,\" said Joseph Kamau of the Kenya Red Cross.")
+
+
+def test_a_place_phrase_scopes_a_toll_wherever_the_sentence_puts_it(nlp, settings):
+    got = {q.surface + " " + q.category: q.counted or "" for q in figures(nlp, settings, FLOOD_REPORT)}
+    # a phrase the sentence opens with scopes every clause after it, whatever verb the parse hangs it on
+    assert got["12 killed"].endswith("Kericho district") and got["40 wounded"].endswith("Kericho district")
+    # a place inside the place phrase's own phrase; "the district" is the district named before
+    assert got["one killed"].endswith("in Bomet district") and got["Two killed"].endswith("in Bomet district")
+    # must not: the story's own place scopes its whole toll
+    assert got["30 killed"] == "people"
+
+
+def test_a_toll_the_speaker_treated_themselves_is_their_own_count(nlp, settings):
+    got = {q.surface + " " + q.category: q.counted or "" for q in figures(nlp, settings, FLOOD_REPORT)}
+    assert got["25 wounded"] == "people seen by Amina Otieno"
+    assert "seen by" not in got["28 killed"]  # must not: an agency's recorded tally is not its own part
