@@ -367,6 +367,8 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
     while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 6:
         verb, steps = verb.head, steps + 1
     owners = [noun] + clause_verbs(verb, f["scope_verb_climb"])
+    if verb.pos_ in ("VERB", "AUX"):  # "12 were killed and 70 injured by collapsing buildings in X"
+        owners += [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
     for owner in owners:
         for child in owner.children:
             place = place_phrase(doc, child, f)
@@ -377,6 +379,9 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
         place = place_phrase(doc, fronted, f)
         if place:
             return place
+    place = speaker_place(doc, verb, f, settings["attribution"]["cue_verbs"])
+    if place:
+        return place
     severity = severity_of(verb if verb.pos_ in ("VERB", "AUX") else noun, noun, f)
     if severity:
         return severity
@@ -393,11 +398,14 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
     """The scope a place phrase gives ("in Bener Meriah district"), from a preposition of
     `scope_preps` whose object names a place other than the document's main ones; a place inside
     the object's own phrase counts ("in a village in Bener Meriah district")."""
-    if prep.dep_ != "prep" or prep.lower_ not in f["scope_preps"]:
+    agent = prep.dep_ == "agent" and nested  # "injured by collapsing buildings in X": X, never "by"
+    if not agent and (prep.dep_ != "prep" or prep.lower_ not in f["scope_preps"]):
         return None
     obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
     if obj is None:
         return None
+    if agent:
+        return next((p for p in map(lambda c: place_phrase(doc, c, f, nested=False), obj.children) if p), None)
     words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
     words = words[-f["scope_max_words"]:]
     place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
@@ -429,6 +437,26 @@ def named_before(doc, noun, f: dict) -> list:
                 return [w for w in t.subtree
                         if w.i <= t.i and w.dep_ not in ("det", "poss", "punct", "case")][-f["scope_max_words"]:]
     return []
+
+
+def speaker_place(doc, verb, f: dict, cue_verbs: list[str]) -> Optional[str]:
+    """The place the speaker of the figure's clause answers for, when the words naming them hold
+    one ("the Sorong regency police spokesman told ...", or "the regency police spokesman" after
+    Sorong regency was named): their count is that place's, not the whole story's."""
+    steps = 0
+    while verb.dep_ in ("ccomp", "advcl", "conj", "xcomp") and verb.head.i != verb.i and steps < 4:
+        verb, steps = verb.head, steps + 1
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or verb.lemma_.lower() not in cue_verbs:
+        return None
+    for word in subject.children:
+        if word.dep_ != "compound" or word.pos_ != "NOUN":
+            continue
+        named = named_before(doc, word, f)
+        place = " ".join(t.text for t in named if t.ent_type_ in f["scope_labels"])
+        if place and not any(set(m.split()) <= set(place.lower().split()) for m in main_places(doc, f)):
+            return "in " + " ".join(t.text for t in named)
+    return None
 
 
 def fronted_phrase(span):
