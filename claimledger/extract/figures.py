@@ -835,6 +835,8 @@ def is_increment(text: str, match: NumberMatch, settings: Settings) -> bool:
     words = "|".join(re.escape(w) for w in f["increment_words"])
     before = text[max(0, match.start - 30):match.start]
     after = "|".join(re.escape(w) for w in f["increment_after"])
+    if re.search(r"\bthe\s+$", before, re.IGNORECASE) and re.match(r"\s+others?\b", text[match.end:], re.IGNORECASE):
+        return False  # "the two other victims": the rest of those counted, not more of them
     return bool(re.search(rf"\b(?:{words})\s+$", before, re.IGNORECASE) or
                 re.match(rf"\s+(?:{after})\b(?!\s+than\b)", text[match.end:match.end + 20], re.IGNORECASE))
 

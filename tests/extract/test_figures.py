@@ -154,6 +154,7 @@ def test_a_unit_written_onto_its_number_is_read(settings):
     ("Two more soldiers were wounded on Friday, officials said.", "Two", True),
     ("Twelve people died, the governor said.", "Twelve", False),
     ("Ten more than last year died in the floods, officials said.", "Ten", False),
+    ("One man died; the two other victims were treated in hospital, police said.", "two", False),
 ])
 def test_a_count_beside_the_toll_is_an_increment(nlp, settings, text, surface, increment):
     found = by_surface(nlp, settings, text)
