@@ -220,7 +220,9 @@ def past_date_before(doc, sent, published: Optional[str], settings: Settings) ->
     if not published or not days or sent.start == 0:
         return None
     before = doc[sent.start - 1].sent
-    found = sentence_date(doc, before, -1, published, settings)
+    # only a date of that sentence's own clause: "... in a region the tsunami of 2004 devastated"
+    # dates the tsunami, not the passage
+    found = sentence_date(doc, before, -1, published, settings, figure=before.root)
     if not found:
         return None
     first = found.split("/")[0]

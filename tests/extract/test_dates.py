@@ -107,6 +107,10 @@ def test_a_past_date_carries_into_the_next_sentence_and_a_recent_one_does_not(nl
     # must not: an undated document takes no date from the sentence before
     assert _as_of_values(nlp, settings, "In March 2019 a storm hit the coast of Varna. Nine people died in the "
                                         "storm.", None)[9] is None
+    # must not: a past date in a clause of its own ("the flood of 2019") is not the passage's date
+    nested = _as_of_values(nlp, settings, "A storm hit Varna, killing 4 people in a town that the flood of 2019 "
+                                          "had ruined. The storm brought 80 millimetres of rain.", "2025-02-19")
+    assert nested[80] != "2019"
 
 
 def test_a_date_in_a_sentence_without_a_verb_still_dates_its_figure(nlp, settings):
