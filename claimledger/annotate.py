@@ -197,7 +197,19 @@ def load_nlp(model: str | None = None):
         nlp.add_pipe(LEMMA_MEMO, before="lemmatizer")
         nlp.remove_pipe("lemmatizer")
     nlp.add_pipe(PARAGRAPH_BREAKS, before="parser" if "parser" in nlp.pipe_names else None)
+    add_title_abbreviations(nlp, table["title_abbreviations"])
     return nlp
+
+
+def add_title_abbreviations(nlp, titles: list[str]) -> None:
+    """Abbreviated titles as one token with their full stop ("Snr.", "Comr."), as the model's own
+    tokenizer has "Mr." and "Dr.": the parser then starts no sentence after them, and "police
+    spokesman Snr. Comr. Agus Rianto" stays the subject of "told"."""
+    from spacy.symbols import ORTH
+
+    for title in titles:
+        for form in {title.capitalize(), title.upper()}:
+            nlp.tokenizer.add_special_case(form + ".", [{ORTH: form + "."}])
 
 
 class LemmaMemo:

@@ -60,6 +60,12 @@ def test_a_blank_line_starts_a_sentence(nlp, text, starts):
     assert [s[0].text for s in doc.sents if not s[0].is_space] == starts
 
 
+def test_no_sentence_starts_after_an_abbreviated_title(nlp):
+    doc = nlp("Floods hit Kisii county. The county police spokesman Snr. Supt. Mary Okoth told reporters that "
+              "9 people were injured. It rained again.")
+    assert [s[0].text for s in doc.sents] == ["Floods", "The", "It"]
+
+
 def test_paragraph_breaks_on_a_one_token_doc(nlp):
     doc = nlp.make_doc("Hello")
     assert mark_paragraph_breaks(doc) is doc

@@ -449,8 +449,8 @@ def speaker_place(doc, verb, f: dict, cue_verbs: list[str]) -> Optional[str]:
     subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subject is None or verb.lemma_.lower() not in cue_verbs:
         return None
-    for word in subject.children:
-        if word.dep_ != "compound" or word.pos_ != "NOUN":
+    for word in subject.subtree:  # "the regency police spokesman Snr. Comr. Agus Rianto"
+        if word.i >= subject.i or word.dep_ != "compound" or word.pos_ != "NOUN":
             continue
         named = named_before(doc, word, f)
         place = " ".join(t.text for t in named if t.ent_type_ in f["scope_labels"])

@@ -271,7 +271,7 @@ def test_a_toll_the_speaker_treated_themselves_is_their_own_count(nlp, settings)
 def test_a_speaker_who_answers_for_a_place_named_before_counts_that_place(nlp, settings):
     got = {q.surface: q.counted or "" for q in figures(nlp, settings, (
         "Floods swept the Rift Valley in Kenya on Monday. Officials in Kenya said 30 people died across the "
-        "Rift Valley. The storm also reached Kisii county. The county police commander told reporters that "
-        "the floods had injured 9 people."))}
+        "Rift Valley. The storm also reached Kisii county. The county police commander Snr. Supt. Mary Okoth told "
+        "reporters that the floods had injured 9 people."))}
     assert got["9"] == "people in Kisii county"
     assert got["30"] == "people"  # must not: the whole toll
