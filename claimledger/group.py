@@ -457,9 +457,10 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
     if drift:
         return "evolving", drift
     if tally and independent(origins) >= 2:
-        # a toll whose originators agree only because counts so far are floors: it is rising
+        # a toll whose originators agree only because counts so far are floors: it is rising ("dozens"
+        # says nothing of a rise: it agrees with any count above a dozen)
         points = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier == "floor")
-        exact = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier != "floor")
+        exact = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier not in ("floor", "vague"))
         values = points + exact
         if points and max(values) > min(values) * (1 + tolerance):
             return "evolving", f"the count rose from {min(values):,.0f} to {max(values):,.0f} as it was updated"

@@ -242,6 +242,17 @@ def test_floors_do_not_contradict_higher_values():
     assert assess([floor, value], 0.15)[0] == "corroborated"
 
 
+def test_dozens_against_a_floor_of_forty_is_no_rise_in_a_toll():
+    from claimledger.group import Member, assess
+
+    dozens = Member("q1", "d1", 10, None, "vague", "e1", "Agency A", None, None)
+    floor = Member("q2", "d2", 40, None, "floor", "e2", "Governor B", None, None)
+    assert assess([dozens, floor], 0.15, tally=True)[0] == "corroborated"
+    earlier = Member("q3", "d3", 12, None, "floor", "e1", "Agency A", None, None)
+    later = Member("q4", "d4", 40, 40, "exact", "e2", "Governor B", None, None)
+    assert assess([earlier, later], 0.15, tally=True)[0] == "evolving"  # must: at least 12, then 40, is a rise
+
+
 def test_the_examples_casualty_estimates_form_one_group(tmp_path):
     db = tmp_path / "l.db"
     build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)
