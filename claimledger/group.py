@@ -96,6 +96,8 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
         # told apart from the story's other distances by its value (`split_by_value`)
         words = set(WORD.findall((counted or "").split(" in ")[0].lower()))
         return next((d for d in settings["group"]["measure_dimensions"] if d in words), category)
+    if category == "percent" and (counted or "").startswith("share in "):
+        return " ".join(WORD.findall(counted.lower()))  # a share of one place's whole ("share in egypt")
     thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
     words = WORD.findall(thing.lower())
     head = words[-1] if words else ""
@@ -216,7 +218,8 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
         subject = shared_head(r["counted"], r["category"], heads, subject) or subject
-        subject = without_main_place(subject, places, settings)
+        if not subject.startswith("share in "):  # a share of Egypt's traffic is Egypt's, whatever the story
+            subject = without_main_place(subject, places, settings)
         year = year_of(r["as_of"])
         measure = r["category"] in settings["group"]["whole_event_measures"] + settings["group"]["value_grouped_measures"]
         if year and r["category"] not in describing and is_past(r["as_of"], None if measure else r["published"],

@@ -538,7 +538,27 @@ def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: 
     unit = counted if category not in ("percent", "magnitude") and counted else None
     if thing and unit and thing != unit.lower():
         return f"{thing} in {unit}"
+    if category == "percent":
+        place = share_place(span, settings["figures"])
+        if place:
+            return f"share in {place}"
     return thing or counted
+
+
+def share_place(span, f: dict) -> Optional[str]:
+    """The place a share is of, in its own phrase ("52 percent in Egypt", "70 per cent of web services
+    in Egypt", "65 per cent of India's traffic"), not in a share coordinated with it ("..., and 60 per
+    cent in India"): shares of different places are different things."""
+    head = span.root
+    while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i != head.i:
+        head = head.head
+    own = [t for c in head.children if c.dep_ not in ("conj", "cc", "punct", "appos") for t in c.subtree]
+    names = [t for t in own if t.ent_type_ in f["scope_labels"]]
+    if not names:
+        return None
+    first = names[0]
+    return " ".join(t.text for t in own if t.ent_type_ in f["scope_labels"] and t.ent_iob_ != "O"
+                    and abs(t.i - first.i) <= 3)
 
 
 def whose_age(doc, match: NumberMatch) -> Optional[str]:

@@ -275,3 +275,12 @@ def test_a_speaker_who_answers_for_a_place_named_before_counts_that_place(nlp, s
         "reporters that the floods had injured 9 people."))}
     assert got["9"] == "people in Kisii county"
     assert got["30"] == "people"  # must not: the whole toll
+
+
+def test_a_share_of_a_place_is_that_places_share(nlp, settings):
+    got = {q.surface: q.counted for q in figures(nlp, settings, (
+        "At one point 40 percent of phone traffic in Chile, 25 percent in Peru and 60 percent of Bolivia's lines "
+        "were down, the operator said. Turnout was 64 percent, officials said."))}
+    assert (got["40 percent"], got["25 percent"], got["60 percent"]) == ("share in Chile", "share in Peru",
+                                                                         "share in Bolivia")
+    assert "share in" not in (got["64 percent"] or "")  # must not: a share of no place
