@@ -232,8 +232,19 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
     while words and words[-1].pos_ not in ("NOUN", "PROPN", "PRON"):
         words.pop()
     if not words:
-        return number_of_phrase(span)
+        return number_of_phrase(span) or valued_noun(span)
     return text_of(doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+
+
+def valued_noun(span) -> Optional[str]:
+    """The noun before a bare figure that it is the value of ("a city of population 167,000", "a
+    population of 20,000"): what it counts. A tally noun ("a toll of 40") is left to the cues."""
+    root = span.root
+    head = root.head if root.dep_ == "nummod" else \
+        root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else None
+    if head is None or head.i >= root.i or head.pos_ != "NOUN" or head.lemma_.lower() in NUMBER_NOUNS:
+        return None
+    return head.text
 
 
 NUMBER_NOUNS = ("number", "total", "count", "tally", "toll", "figure", "estimate")

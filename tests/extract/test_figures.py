@@ -284,3 +284,11 @@ def test_a_share_of_a_place_is_that_places_share(nlp, settings):
     assert (got["40 percent"], got["25 percent"], got["60 percent"]) == ("share in Chile", "share in Peru",
                                                                          "share in Bolivia")
     assert "share in" not in (got["64 percent"] or "")  # must not: a share of no place
+
+
+def test_a_figure_that_is_the_value_of_a_noun_before_it_counts_that_noun(nlp, settings):
+    got = {q.surface: (q.category, q.counted) for q in figures(nlp, settings, (
+        "Power failed in the port city of population 90,000, where 300 fled their homes. The valley has a "
+        "population of 20,000."))}
+    assert got["90,000"] == ("count", "population") and got["20,000"] == ("count", "population")
+    assert got["300"][0] == "displaced"  # must: the people who fled are still a toll
