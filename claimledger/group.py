@@ -96,7 +96,7 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
         # told apart from the story's other distances by its value (`split_by_value`)
         words = set(WORD.findall((counted or "").split(" in ")[0].lower()))
         return next((d for d in settings["group"]["measure_dimensions"] if d in words), category)
-    if category == "percent" and (counted or "").startswith("share in "):
+    if category == "percent" and (counted or "").startswith(settings["figures"]["share_scope"] + " "):
         return " ".join(WORD.findall(counted.lower()))  # a share of one place's whole ("share in egypt")
     thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
     words = WORD.findall(thing.lower())
@@ -218,7 +218,7 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
         subject = shared_head(r["counted"], r["category"], heads, subject) or subject
-        if not subject.startswith("share in "):  # a share of Egypt's traffic is Egypt's, whatever the story
+        if not subject.startswith(settings["figures"]["share_scope"] + " "):  # Egypt's share, whatever the story
             subject = without_main_place(subject, places, settings)
         year = year_of(r["as_of"])
         measure = r["category"] in settings["group"]["whole_event_measures"] + settings["group"]["value_grouped_measures"]

@@ -423,7 +423,7 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
     if not place and len(words) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in obj.children):
         words = named_before(doc, obj, f) or words  # "in the district": the district named before
         place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
-        if any(set(main.split()) <= set(place.lower().split()) for main in main_places(doc, f)):
+        if holds_main_place(doc, place, f):
             return None  # "across the province": the province the whole story happens in
     if place and place.lower() not in main_places(doc, f):
         return f"{prep.lower_} " + " ".join(t.text for t in words)
@@ -450,6 +450,13 @@ def named_before(doc, noun, f: dict) -> list:
     return []
 
 
+def holds_main_place(doc, place: str, f: dict) -> bool:
+    """Whether a place named back ("the province": "West Papua province") holds one of the
+    document's main places: then it is where the whole story happens."""
+    words = set(place.lower().split())
+    return any(set(main.split()) <= words for main in main_places(doc, f))
+
+
 def speaker_place(doc, verb, f: dict, cue_verbs: list[str]) -> Optional[str]:
     """The place the speaker of the figure's clause answers for, when the words naming them hold
     one ("the Sorong regency police spokesman told ...", or "the regency police spokesman" after
@@ -465,7 +472,7 @@ def speaker_place(doc, verb, f: dict, cue_verbs: list[str]) -> Optional[str]:
             continue
         named = named_before(doc, word, f)
         place = " ".join(t.text for t in named if t.ent_type_ in f["scope_labels"])
-        if place and not any(set(m.split()) <= set(place.lower().split()) for m in main_places(doc, f)):
+        if place and not holds_main_place(doc, place, f):
             return "in " + " ".join(t.text for t in named)
     return None
 
@@ -552,7 +559,7 @@ def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: 
     if category == "percent":
         place = share_place(span, settings["figures"])
         if place:
-            return f"share in {place}"
+            return f"{settings['figures']['share_scope']} {place}"
     return thing or counted
 
 
@@ -567,9 +574,7 @@ def share_place(span, f: dict) -> Optional[str]:
     names = [t for t in own if t.ent_type_ in f["scope_labels"]]
     if not names:
         return None
-    first = names[0]
-    return " ".join(t.text for t in own if t.ent_type_ in f["scope_labels"] and t.ent_iob_ != "O"
-                    and abs(t.i - first.i) <= 3)
+    return " ".join(t.text for t in names if abs(t.i - names[0].i) <= 3)  # the first place's words
 
 
 def whose_age(doc, match: NumberMatch) -> Optional[str]:
