@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 
 from rapidfuzz import fuzz
 
+from .extract.blocking import components
 from .extract.entities import name_key
 from .review import entity_overrides
 from .settings import load_settings
@@ -86,23 +87,12 @@ def _near_spellings(block: list[dict], threshold: float, min_chars: int) -> Iter
 
 def _spelling_clusters(members: list[dict], threshold: float, min_chars: int) -> dict[str, str]:
     """Each entity's canonical id among names with as many words and near-identical spelling."""
-    parent = {e["id"]: e["id"] for e in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for i, a in enumerate(members):
-        for b in members[i + 1:]:
-            if near_spelling(a["name"], b["name"], threshold, min_chars):
-                parent[find(a["id"])] = find(b["id"])
-    clusters: dict[str, list[dict]] = {}
-    for e in members:
-        clusters.setdefault(find(e["id"]), []).append(e)
+    by_id = {e["id"]: e for e in members}
+    near = [(a["id"], b["id"]) for i, a in enumerate(members) for b in members[i + 1:]
+            if near_spelling(a["name"], b["name"], threshold, min_chars)]
     canonical = {}
-    for cluster in clusters.values():
+    for ids in components(by_id, near):
+        cluster = [by_id[i] for i in ids]
         best = max(cluster, key=lambda e: (e["n"], len(e["name"]), e["name"]))
         for e in cluster:
             canonical[e["id"]] = best["id"]

@@ -169,22 +169,8 @@ def story_parts(members: list[tuple[str, dict[str, float], Optional[str]]],
     np.fill_diagonal(similar, -1.0)
     nearest = [{int(j) for j in np.argsort(-similar[i], kind="stable")[:table["story_split_neighbours"]]
                 if similar[i, j] >= table["story_split_min_similarity"]} for i in range(len(members))]
-    root = list(range(len(members)))
-
-    def find(i: int) -> int:
-        while root[i] != i:
-            root[i] = root[root[i]]
-            i = root[i]
-        return i
-
-    for i, near in enumerate(nearest):
-        for j in near:
-            if i in nearest[j]:
-                root[max(find(i), find(j))] = min(find(i), find(j))
-    groups: dict[int, list[int]] = {}
-    for i in range(len(members)):
-        groups.setdefault(find(i), []).append(i)
-    parts = [g for g in groups.values() if len(g) >= smallest]
+    mutual = [(i, j) for i, near in enumerate(nearest) for j in near if i in nearest[j]]
+    parts = [g for g in components(range(len(members)), mutual) if len(g) >= smallest]
     dates = [_day(m[2]) for m in members]
     parts = _keep_alike_together(parts, similar, dates, table)
     if len(parts) < 2:
@@ -194,6 +180,25 @@ def story_parts(members: list[tuple[str, dict[str, float], Optional[str]]],
         if i not in placed:
             max(parts, key=lambda part: float(similar[i, part].mean())).append(i)
     return [[ids[i] for i in sorted(part)] for part in sorted(parts, key=min)]
+
+
+def components(items: Iterable, linked: Iterable[tuple]) -> list[list]:
+    """The items joined by the linked pairs, directly or through others (union-find), each group in
+    the items' order and the groups in the order of their first item."""
+    root = {x: x for x in items}
+
+    def find(x):
+        while root[x] != x:
+            root[x] = root[root[x]]
+            x = root[x]
+        return x
+
+    for a, b in linked:
+        root[find(a)] = find(b)
+    groups: dict = {}
+    for x in root:
+        groups.setdefault(find(x), []).append(x)
+    return list(groups.values())
 
 
 def _keep_alike_together(parts: list[list[int]], similar, dates: list, table) -> list[list[int]]:
