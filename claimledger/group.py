@@ -10,7 +10,10 @@ has once (a quake's magnitude) is one subject, its figures grouped by value (7.6
 7.3 another, 5.1 an aftershock), and so are distances, speeds, areas and weights unless the text
 names the dimension ("depth"): 48 km and "about 30 miles" are one chase, 135 km another distance; a sum
 restated in another currency is not compared; ages, durations, ranks and years never conflict, and
-neither do figures `conflict_max_ratio` times apart (a part beside the whole); originators whose
+neither do figures `conflict_max_ratio` times apart (a part beside the whole); tolls `apart_ratio`
+times apart are groups of their own ("one man" in a village, "12 people" in the district) unless the
+smaller were all dated before the larger (a rising toll); a vague amount ("thousands") reaches up to
+the next number name, so it is no rival to 14,000; originators whose
 names are spellings of one name are one, one who speaks for another originator of the group ("France
 Telecom spokesman Louis-Michel Aymard") is that originator, and a part of an organisation ("Ukraine's
 military intelligence") is not the organisation. Outlets come
@@ -161,10 +164,16 @@ def interval(m: Member, tolerance: float) -> tuple[float, float]:
     low = m.low if m.low is not None else 0.0
     high = m.high if m.high is not None else INFINITY
     if m.qualifier == "vague":
-        high = low * 10  # "several hundred", "thousands": within the order of magnitude
+        high = m.high if m.high is not None else low * 10  # see `vague_bound`
     elif m.qualifier in ("exact", "approximate"):
         high = low if m.high is None else high
     return low * (1 - tolerance), high * (1 + tolerance)
+
+
+def vague_bound(low: float, settings: Settings) -> float:
+    """Below what a vague amount stays: the next number name above it. "Several hundred" and
+    "hundreds" are under a thousand; "thousands" is under a million, so it is no rival to 14,000."""
+    return min((u for u in set(settings["figures"]["scale_words"].values()) if u > low), default=low * 10)
 
 
 def agree(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -217,6 +226,8 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         factor = scale_of(r["counted"], r["category"], settings)
         low = r["low"] * factor if r["low"] is not None else None
         high = r["high"] * factor if r["high"] is not None else None
+        if r["qualifier"] == "vague" and low is not None and high is None:
+            high = vague_bound(low, settings)
         subject = shared_head(r["counted"], r["category"], heads, subject) or subject
         if not subject.startswith(settings["figures"]["share_scope"] + " "):  # Egypt's share, whatever the story
             subject = without_main_place(subject, places, settings)
@@ -241,6 +252,9 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["same_event_within"]))
     for key in by_value:
         keyed.update(split_by_value(keyed.pop(key), key, settings["group"]["agreement_tolerance"], relative=True))
+    apart = settings["group"]["apart_ratio"]
+    for key in [k for k in keyed if k[1] in settings["group"]["apart_categories"]]:
+        keyed.update(split_far_apart(keyed.pop(key), key, apart))
     similarity = settings["link"]["name_similarity"]
     said: dict[str, set[str]] = defaultdict(set)  # the words that name each originator, all over the story
     for members in keyed.values():
@@ -293,6 +307,30 @@ def split_by_value(members: list[Member], key: tuple, within: float,
     for m in members:
         run = next(r for r in runs if r[0] <= point(m) <= r[-1])
         out[(*key[:2], f"{key[2]} {run[0]:g}", *key[3:])].append(m)
+    return out
+
+
+def split_far_apart(members: list[Member], key: tuple, ratio: float) -> dict[tuple, list[Member]]:
+    """Figures of one subject in runs no more than `ratio` times apart: "18 houses" beside "1,600
+    houses", "one man" beside "12 people", count a part and a whole, not one thing, unless every
+    smaller figure is dated before the larger one (a toll that rose from 2 to 40 as counts came in).
+    A vague amount reaches up to its bound ("hundreds" meets 900). The run of the smallest values
+    keeps the key; each other run is keyed by its lowest value."""
+    def low(m: Member) -> float:
+        return m.low if m.low is not None else (m.high or 0.0)
+
+    def high(m: Member) -> float:
+        return m.high if m.high is not None and m.high != INFINITY else low(m)
+
+    out: dict[tuple, list[Member]] = defaultdict(list)
+    run_key, reach, latest = key, None, ""
+    for m in sorted(members, key=low):
+        if reach is not None and low(m) > reach * ratio and not (latest and m.as_of and m.as_of > latest):
+            run_key = (*key[:2], f"{key[2]} {low(m):g}", *key[3:])
+            reach, latest = None, ""
+        latest = max(latest, m.as_of) if m.as_of and (latest or reach is None) else ""
+        reach = max(reach or 0.0, high(m))
+        out[run_key].append(m)
     return out
 
 

@@ -253,6 +253,30 @@ def test_dozens_against_a_floor_of_forty_is_no_rise_in_a_toll():
     assert assess([earlier, later], 0.15, tally=True)[0] == "evolving"  # must: at least 12, then 40, is a rise
 
 
+def test_a_vague_amount_holds_up_to_the_next_number_name(settings):
+    from claimledger.group import Member, assess, vague_bound
+
+    thousands = Member("q1", "d1", 1000, vague_bound(1000, settings), "vague", "e1", "Colonel A", None, None)
+    count = Member("q2", "d2", 14000, 14000, "exact", "e2", "Governor B", None, None)
+    assert assess([thousands, count], 0.15)[0] == "corroborated"  # must not: "thousands" against 14,000
+    hundreds = Member("q3", "d3", 100, vague_bound(100, settings), "vague", "e1", "Colonel A", None, None)
+    assert assess([hundreds, count], 0.15, max_ratio=50)[0] == "conflicting"  # "hundreds" is under a thousand
+
+
+def test_tolls_far_apart_count_a_part_and_the_whole_unless_the_toll_rose():
+    from claimledger.group import Member, split_far_apart
+
+    village = Member("q1", "d1", 1, 1, "exact", "e1", "Official A", None, None)
+    district = Member("q2", "d2", 12, 12, "exact", "e2", "Agency B", None, None)
+    near = Member("q3", "d3", 14, 14, "exact", "e2", "Agency B", None, None)
+    runs = split_far_apart([district, village, near], ("s", "killed", "people", False), 10.0)
+    assert sorted(len(r) for r in runs.values()) == [1, 2]  # must: one man apart from 12 and 14
+    assert [m.id for m in runs[("s", "killed", "people", False)]] == ["q1"]  # the smallest keep the key
+    early = Member("q4", "d4", 2, 2, "floor", "e1", "Official A", "2025-03-01", None)
+    later = Member("q5", "d5", 40, 40, "exact", "e1", "Official A", "2025-03-03", None)
+    assert len(split_far_apart([early, later], ("s", "killed", "people", False), 10.0)) == 1  # it rose
+
+
 def test_the_examples_casualty_estimates_form_one_group(tmp_path):
     db = tmp_path / "l.db"
     build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)

@@ -143,6 +143,8 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
         p_start, phrase_end = phrase_extent(doc, m.end(), min(sent.end_char, within[1]))
         if p_start <= start < phrase_end:
             phrase_end = start
+        if describes_phrase_object(doc, m.end(), start):
+            continue  # "according to Interoute, which links 92 cities": the writer's aside on the source
         phrase = text[p_start:phrase_end].strip()
         if not phrase or len(phrase.split()) > 12 or not phrase[:1].isalpha():
             continue
@@ -157,6 +159,19 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
     words = doc.char_span(p_start, p_start + len(phrase), alignment_mode="expand")
     located = index.best_inside(p_start, p_end, words.root.idx if words is not None else None)
     return (located.entity if located else None), phrase
+
+
+def describes_phrase_object(doc, begin: int, start: int) -> bool:
+    """Whether the item sits in the object of the source phrase starting at `begin`, past its first
+    word: a clause or apposition that says who the source is."""
+    first = doc.char_span(begin, begin + 1, alignment_mode="expand")
+    item = doc.char_span(start, start + 1, alignment_mode="expand")
+    if first is None or item is None or start <= begin:
+        return False
+    noun = first[0]
+    while noun.dep_ not in ("pobj", "dobj") and noun.head is not noun and noun.head.idx >= begin:
+        noun = noun.head
+    return noun.dep_ in ("pobj", "dobj") and item[0] in noun.subtree and item[0] is not noun
 
 
 def is_rate(doc, begin: int) -> bool:
@@ -185,9 +200,10 @@ def _base_forms(word: str, lemma: str) -> frozenset[str]:
     return frozenset(stems)
 
 
-def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:
+def phrase_extent(doc, begin: int, limit: int, asides: bool = False) -> tuple[int, int]:
     """The words after "according to": the object's noun phrase when the parse has one, else up to
-    the next punctuation."""
+    the next punctuation. Without `asides`, a clause set off by a comma that says who the source is
+    (", which runs a network ...") is not part of its name."""
     first = doc.char_span(begin, min(limit, begin + 1), alignment_mode="expand")
     if first is not None:
         noun = first[0]
@@ -195,7 +211,11 @@ def phrase_extent(doc, begin: int, limit: int) -> tuple[int, int]:
                 noun.dep_ not in ("pobj", "dobj"):
             noun = noun.head
         if noun.dep_ in ("pobj", "dobj"):
-            words = [t for t in noun.subtree if t.idx >= begin]
+            aside = set() if asides else {t.i for c in noun.rights if c.dep_ in ("relcl", "appos", "acl")
+                                          and doc[c.left_edge.i - 1].is_punct for t in c.subtree}
+            words = [t for t in noun.subtree if t.idx >= begin and t.i not in aside]
+            while len(words) > 1 and words[-1].is_punct:
+                words.pop()
             return words[0].idx, min(limit, words[-1].idx + len(words[-1].text))
     tail = text_of(doc)[begin:limit]
     stop = PHRASE_END.search(tail)
@@ -603,12 +623,16 @@ def find_source(doc, start: int, end: int, index: MentionIndex, settings: Settin
     for verb in ranked_verbs(verbs, span):
         if speaker_holds_item(verb, outside):
             break  # "Two soldiers say ...": the figure is part of who speaks, not what is said
+        if not speech and reports_elsewhere(verb, span, settings["attribution"]):
+            continue  # a quote's verb of saying is found by its own rules (quotes.py)
         found = subject_source(doc, verb, index, sent.start_char, settings, outside)
         if found and (not named_only or names_someone(found)):
             return found
     if speech:
         return None, None  # who speaks a quote is never the owner of a report named beside it
-    return owner_of_source_noun(doc, sent, index, settings, lo, hi) or (None, None)
+    return (owner_of_source_noun(doc, sent, index, settings, lo, hi)
+            or (None if within_quote else framing_source(doc, sent, span, index, settings, (lo, hi), owned=False))
+            or (None, None))
 
 
 def source_noun_owner(doc, noun, index: MentionIndex, settings: Settings
@@ -651,10 +675,12 @@ def source_noun_owner(doc, noun, index: MentionIndex, settings: Settings
     return None
 
 
-def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, within: tuple[int, int]
-                   ) -> Optional[tuple[Optional[str], str]]:
+def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, within: tuple[int, int],
+                   owned: bool = True) -> Optional[tuple[Optional[str], str]]:
     """"Under Mrs. Lee's plan, ...", "In a Gallup poll, ...": a source noun with an owner, in a
-    phrase set on the clause that holds the item, frames what the clause says."""
+    phrase set on the clause that holds the item, frames what the clause says. Not `owned`, the
+    noun itself is the source when it has no owner and its phrase opens the sentence ("In a poll
+    released Sunday, 62 percent ...")."""
     nouns = set(settings["attribution"]["source_nouns"])
     for prep in sent:
         if prep.dep_ != "prep" or prep.lower_ not in ("under", "in") or not within[0] <= prep.idx < within[1]:
@@ -672,7 +698,22 @@ def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, wit
         owner = source_noun_owner(doc, noun, index, settings)
         if owner is not None and owner[0] is not None:
             return owner
+        if not owned and owner is None and prep.i == sent.start and clause.i > noun.i:
+            return None, unowned_source_words(doc, noun)  # a phrase that opens the sentence
     return None
+
+
+def unowned_source_words(doc, noun) -> str:
+    """The words naming a report no entity owns: the name compounded with it ("a New York Times/CBS
+    News survey" is New York Times/CBS News), else the noun with its article ("a poll")."""
+    names = [t for t in noun.lefts if t.dep_ in ("compound", "nmod") and t.pos_ == "PROPN"]
+    if names:
+        words = sorted({w for t in names for w in t.subtree}, key=lambda w: w.i)
+        words = [w for w in words if w.pos_ != "DET" and w.dep_ != "amod"]
+        if words:
+            return text_of(doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+    words = [t for t in noun.lefts if t.dep_ in ("det", "amod", "compound")] + [noun]
+    return text_of(doc)[words[0].idx:noun.idx + len(noun.text)]
 
 
 def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo: int, hi: int):
@@ -691,6 +732,43 @@ def owner_of_source_noun(doc, sent, index: MentionIndex, settings: Settings, lo:
 def speaker_holds_item(verb, item: tuple[int, int]) -> bool:
     words = subject_tokens(verb)
     return bool(words) and words[0].idx < item[1] and item[0] < words[-1].idx + len(words[-1].text)
+
+
+def reports_elsewhere(verb, span, table: dict) -> bool:
+    """Whether a reporting verb reports something else than the item: one whose content follows a
+    clause break after the item ("2 dead in mall shooting; police say the gunman worked there"); one
+    whose subject goes on to do what holds the item ("Police told staff to stay, then evacuated the
+    9-storey block"); one that does not govern the item and stands in a clause hung on another
+    ("When the talks had concluded, two men were hurt"), unless that clause frames the sentence."""
+    content = governed_content(verb, table)
+    if content is not None and content[0] > verb.idx and span.end_char <= content[0] and any(
+            t.text in table["clause_breaks"] for t in span.doc[span.end:verb.i]):
+        return True
+    governing = set(span.root.ancestors) | {span.root}
+    if verb in governing:  # it reports its own content, then does what holds the item
+        step = next((c for c in verb.children if c in governing), None)
+        return step is not None and step.dep_ == "conj" and content is not None and \
+            not content[0] <= span.start_char < content[1]
+    path = [verb]
+    while path[-1].head is not path[-1] and path[-1].head not in governing:
+        path.append(path[-1].head)
+    return any(hung_on_another(t, table) for t in path)
+
+
+def hung_on_another(clause, table: dict) -> bool:
+    """A relative clause, or an adverbial one a word opens ("When the talks had concluded"), not
+    one that frames its sentence ("As the Post reported") nor a bare participle ("..., saying")."""
+    if clause.dep_ not in table["subordinate_clause_deps"]:
+        return False
+    if clause.dep_ != "advcl":
+        return True
+    opener = [c for c in clause.children if c.dep_ == "mark" or c.tag_ == "WRB"]
+    return bool(opener) and not frames_the_sentence(clause, table)
+
+
+def frames_the_sentence(clause, table: dict) -> bool:
+    """"As the Post reported, ...": a clause opened by a framing mark speaks for its sentence."""
+    return any(c.dep_ == "mark" and c.lower_ in table["framing_marks"] for c in clause.children)
 
 
 def ranked_verbs(verbs: list, span) -> list:
@@ -875,7 +953,7 @@ def phrase_relations(doc, sent, index: MentionIndex, settings: Settings) -> list
         if not source_text or not names_someone((located.entity if located else None, source_text)):
             continue
         before = (sent.start_char, m.start())
-        after = (p_end, sent.end_char)
+        after = (phrase_extent(doc, m.end(), sent.end_char, asides=True)[1], sent.end_char)
         content = max((trim_span(text, *before), trim_span(text, *after)), key=lambda s: s[1] - s[0])
         if content[1] - content[0] < 2:
             continue
@@ -897,14 +975,18 @@ def source_in_discourse(doc, start: int, end: int, relations: list[Relation], se
                         ) -> tuple[Optional[str], Optional[str]]:
     """The source a careful reader gives an item its own sentence attributes to nobody: the
     relation whose content holds it (the innermost), else the source of the report the text is
-    still relaying: the last relation before it, when that relation's cue stands in the same or
-    the previous paragraph, within `carry_reach_chars`, and no sentence in between names another
-    subject who speaks. Nothing found stays unattributed."""
+    still relaying: the last relation before it (in its own sentence, one told forward), when its
+    cue stands in the same paragraph, or in the previous one that the item's paragraph goes on relaying
+    (`continues_report`), within `carry_reach_chars`. Nothing found stays unattributed."""
     holding = [r for r in relations if r.start <= start and end <= r.end]
     if holding:
         r = min(holding, key=lambda r: r.end - r.start)
         return r.source, r.source_text
-    before = [r for r in relations if r.cue_end <= start]
+    sentence = sentence_at(doc, start)
+    opening = sentence.start_char if sentence is not None else start
+    # in its own sentence, only a report told forward ("X endorsed one plan: freeing 2,472 ...");
+    # after an inverted one ("..., said 40-year-old Ana Ruiz") come words on who spoke
+    before = [r for r in relations if r.cue_end <= opening or r.cue_end <= start and r.start >= r.cue_end]
     if not before:
         return None, None
     last = max(before, key=lambda r: r.cue_start)
@@ -913,4 +995,23 @@ def source_in_discourse(doc, start: int, end: int, relations: list[Relation], se
     breaks = len(PARAGRAPH_BREAK.findall(text, last.cue_end, start))
     if start - last.cue_start > reach or breaks > settings["attribution"]["carry_paragraphs"]:
         return None, None
+    if breaks and not continues_report(text, sentence, last):
+        return None, None
     return last.source, last.source_text
+
+
+def continues_report(text: str, sentence, last: Relation) -> bool:
+    """Whether a new paragraph still relays the report before it: the report ended on a colon
+    ("She argued that:"), or the paragraph's subject is who spoke, by name or as "he" or "she"
+    ("Ms Reyes also takes aim at ..."). A paragraph about something else ("The quake struck
+    at a depth of 10 km") is the writer's own."""
+    if text[:sentence.start_char if sentence is not None else 0].rstrip().endswith(":"):
+        return True
+    if sentence is None:
+        return False
+    spoken = {w.lower() for w in re.findall(r"\w+", last.source_text or "")}
+    for word in sentence.root.children:
+        if word.dep_ in ("nsubj", "nsubjpass"):
+            if word.lower_ in PERSON_PRONOUNS or word.lower_ in spoken:
+                return True
+    return False

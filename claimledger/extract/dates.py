@@ -113,6 +113,8 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
     if base is None and not any(low <= y <= high for y in years):
         return None  # "1 July" in an undated document: no year to put it in, and never this year
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    cleaned = DAY_RANGE.sub(lambda m: f"{m.group('month')} {m.group('to')}" if m.group("month")
+                            else f"{m.group('to2')} {m.group('month2')}", cleaned)  # "march 11-13": the 13th
     written = _written_date(cleaned, base)
     if written is not None:
         return written or None
@@ -124,6 +126,9 @@ def _absolute(text: str, base: Optional[date], table: dict) -> Optional[str]:
     return parsed
 
 
+# A span of days in one month, "march 11-13" or "11-13 march": read as its last day, never "11, 2013".
+DAY_RANGE = re.compile(rf"(?P<month>{MONTH_NAME})\.? \d{{1,2}}\s*[-–]\s*(?P<to>\d{{1,2}})\b(?!\d)"
+                       rf"|\b\d{{1,2}}\s*[-–]\s*(?P<to2>\d{{1,2}}) (?P<month2>{MONTH_NAME})\b")
 # What dateparser may read a day from: a month or weekday name, or a numeric date ("10/10/2002").
 HAS_DAY = re.compile(rf"\b(?:{MONTH_NAME}|{'|'.join(WEEKDAYS)})\b|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}")
 DAY_MONTH = re.compile(rf"(?:(?:{'|'.join(WEEKDAYS)}),? )?(?P<day>\d{{1,2}}) (?P<month>{MONTH_NAME})\.?(?:,? (?P<year>\d{{4}}))?")

@@ -144,3 +144,57 @@ def test_a_poll_of_two_names_is_sourced_by_the_whole_name(nlp, settings):
     _, figures = analysed(nlp, settings, "In a national NBC/Marist poll released Monday, 31% of voters said "
                                          "they would back the levy.")
     assert figures[31][1] == "NBC/Marist"
+
+
+def sources_in_discourse(nlp, settings, text):
+    """Every figure's source words, reading the whole text as the build does (relations carried)."""
+    from claimledger.extract.attribution import reported_relations
+
+    doc = nlp(text)
+    entities, mentions = extract_entities(doc, "d", settings)
+    index = MentionIndex(mentions, entities)
+    found = extract_figures(doc, "d", index, None, settings, extract_quotes(doc, "d", index, settings),
+                            reported_relations(doc, index, settings))
+    return {q.surface: q.source_text for q in found}
+
+
+def test_a_reporting_verb_in_another_clause_does_not_source_the_figure(nlp, settings):
+    got = sources_in_discourse(nlp, settings, "When Tuesday's talks had concluded, the cashier was shot dead "
+                                              "and two clerks were wounded.")
+    assert got["two"] is None  # must not: "Tuesday's talks" as who reports
+    got = sources_in_discourse(nlp, settings, "2 dead, 3 hurt in Ohio mall shooting; police say gunman had "
+                                              "worked there")
+    assert got["2"] is None and got["3"] is None  # police tell of the gunman, after the break
+    got = sources_in_discourse(nlp, settings, "Two people died in the blast and 30 were hurt, police said.")
+    assert got["Two"] == "police" and got["30"] == "police"  # must: the verb that governs them
+    got = sources_in_discourse(nlp, settings, "As the Daily Ledger reported, even if Ortiz split the vote, he "
+                                              "would then need 55 percent of the rest.")
+    assert got["55 percent"] == "the Daily Ledger"  # an "as" clause frames its sentence
+    got = sources_in_discourse(nlp, settings, "Police at first told workers to stay in their offices but later "
+                                              "evacuated the building, about 24km north of Detroit.")
+    assert got["about 24"] is None  # told one thing, then did what holds the figure
+
+
+def test_a_new_paragraph_about_something_else_is_the_writers_own(nlp, settings):
+    said = "Mayor Ines Barros said the dam had held through the night."
+    got = sources_in_discourse(nlp, settings, f"{said}\n\nThe quake struck at a depth of 35 kilometres.")
+    assert got["35"] is None
+    got = sources_in_discourse(nlp, settings, f"{said} The quake struck at a depth of 35 kilometres.")
+    assert got["35"] == "Mayor Ines Barros"  # the same paragraph still relays her
+    got = sources_in_discourse(nlp, settings, f"{said}\n\nBarros also takes aim at a plan to close 120 homes.")
+    assert got["120"] == "Mayor Ines Barros"  # she is still the subject
+
+
+def test_a_figure_in_a_clause_on_the_source_is_not_its_claim(nlp, settings):
+    got = sources_in_discourse(nlp, settings, "Two cables carrying most of the traffic were cut, according "
+                                              "to Orbis Networks Ltd, which runs a fibre network linking "
+                                              "fifty-two cities across three continents.")
+    assert got["Two"] == "Orbis Networks Ltd"  # must: without the clause about who the source is
+    assert got["fifty-two"] is None
+
+
+def test_a_poll_framing_the_sentence_sources_its_shares(nlp, settings):
+    got = sources_in_discourse(nlp, settings, "In a survey released Sunday, some 58 percent of respondents said "
+                                              "the fares were too high, compared with 30 percent who believed "
+                                              "they were fair.")
+    assert got["some 58 percent"] == "a survey" and got["30 percent"] == "a survey"

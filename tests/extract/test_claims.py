@@ -76,8 +76,8 @@ def test_must_not_credit_nobody_named(nlp, settings):
 
 
 def test_a_figure_after_a_report_keeps_the_report_source(nlp, settings):
-    text = ("The health ministry of Varnia said in a statement that the clinic had reopened.\n"
-            "About 300 patients were treated there in its first week.")
+    text = ("The health ministry of Varnia said in a statement that the clinic had reopened. "
+            "About 300 patients were treated there in its first week.")  # its paragraph still relays it
     _, names, figures = read(nlp, settings, text)
     assert figures[300][1] is not None and "ministry" in figures[300][1].lower() + (figures[300][0] or "").lower()
 

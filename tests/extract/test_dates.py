@@ -115,3 +115,12 @@ def test_a_past_date_carries_into_the_next_sentence_and_a_recent_one_does_not(nl
 
 def test_a_date_in_a_sentence_without_a_verb_still_dates_its_figure(nlp, settings):
     assert _as_of_values(nlp, settings, "Flood toll: 12 dead on 3 May 2024", "2025-02-19")[12] == "2024-05-03"
+
+
+@pytest.mark.parametrize("expression, iso", [
+    ("January 11-13", "2025-01-13"),
+    ("11-13 January", "2025-01-13"),
+    ("Oct. 2-4, 2023", "2023-10-04"),
+])
+def test_a_span_of_days_is_read_as_its_last_day_never_a_year(settings, expression, iso):
+    assert resolve(expression, "2025-02-19", settings) == iso  # must not: "11-13" as the year 2013
