@@ -30,6 +30,9 @@ relay them:
                     differ at different times; or differ while one of them revised its own count
                     (1, then 5, then 24) and no date proves they spoke at the same time
     single-source   one originator, however many outlets repeat it
+
+A source the text does not name whose figure differs from a named originator's is set aside (the
+note says so): the named originators decide the status.
     unattributed    only figures the reporters state themselves
 
 A figure dated `history_years` or more before its document's own year (its publication's, else its
@@ -470,7 +473,9 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
     their distinct value intervals and months, and intervals are compared by a sweep, so a group's
     cost grows with its size times its number of originators, not with its size squared. A sum
     restated in another currency is not compared; figures that describe one thing (`can_conflict`
-    false: an age, a duration) that differ are evolving at most."""
+    false: an age, a duration) that differ are evolving at most. A source the text does not name
+    ("officials") whose figure differs from a named one's is neither a rival nor a second voice: the
+    named decide, and the note says it differs."""
     by_origin: dict[str, list[Member]] = defaultdict(list)
     for m in members:
         if m.originator and not m.conversion:
@@ -481,6 +486,7 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
     months = {o: {(m.as_of or "")[:7] for m in ms} for o, ms in by_origin.items()}
     origins = list(by_origin)
     drift = None
+    unheld: set[str] = set()  # unnamed sources whose figure differs from a named one's
     for i, a in enumerate(origins):
         for b in origins[i + 1:]:
             if any_overlap(spans[a], spans[b]):
@@ -491,27 +497,33 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
                     comparable(spans[a], spans[b], max_ratio) and \
                     any(same_time(x, y) for x in months[a] for y in months[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
+            if is_named(a) != is_named(b) and not moving:
+                unheld.add(b if is_named(a) else a)  # neither a rival nor a second voice
+                continue
             pair = f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ"
             drift = drift or (f"{pair}, and the count was revised as it was reported" if moving else
-                              f"{pair}; a source the text does not name is not held to a rival count"
+                              f"{pair}; sources the text does not name are not held to rival counts"
                               if not (is_named(a) and is_named(b)) else f"{pair}, at different times")
     if drift:
         return "evolving", drift
+    aside = "".join(f"; {name_of(by_origin[o])} differs, a source the text does not name" for o in sorted(unheld))
+    origins = [o for o in origins if o not in unheld]
     if tally and independent(origins) >= 2:
         # a toll whose originators agree only because counts so far are floors: it is rising ("dozens"
         # says nothing of a rise: it agrees with any count above a dozen)
-        points = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier == "floor")
-        exact = sorted(point(m) for ms in by_origin.values() for m in ms if m.qualifier not in ("floor", "vague"))
+        kept = [m for o in origins for m in by_origin[o]]
+        points = sorted(point(m) for m in kept if m.qualifier == "floor")
+        exact = sorted(point(m) for m in kept if m.qualifier not in ("floor", "vague"))
         values = points + exact
         if points and max(values) > min(values) * (1 + tolerance):
             return "evolving", f"the count rose from {min(values):,.0f} to {max(values):,.0f} as it was updated"
     if independent(origins) >= 2:
-        return "corroborated", f"{independent(origins)} independent originators agree within {tolerance:.0%}"
+        return "corroborated", f"{independent(origins)} independent originators agree within {tolerance:.0%}{aside}"
     only = [m for o in origins for m in by_origin[o]]
     dated = sorted((m for m in only if m.as_of), key=lambda m: m.as_of)
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
         return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
-    return "single-source", f"one originator, {name_of(only)}, {relayed_by(only)}"
+    return "single-source", f"one originator, {name_of(only)}, {relayed_by(only)}{aside}"
 
 
 def comparable(a: list[tuple[float, float]], b: list[tuple[float, float]], max_ratio: float) -> bool:

@@ -277,6 +277,17 @@ def test_tolls_far_apart_count_a_part_and_the_whole_unless_the_toll_rose():
     assert len(split_far_apart([early, later], ("s", "killed", "people", False), 10.0)) == 1  # it rose
 
 
+def test_an_unnamed_source_that_differs_is_set_aside_not_an_evolution():
+    from claimledger.group import Member, assess
+
+    named = Member("q1", "d1", 68, 68, "exact", "e1", "Ledger Daily", None, None)
+    other = Member("q2", "d2", 83, 83, "exact", "someone:a newspaper", "a newspaper", None, None)
+    status, note = assess([named, other], 0.15)
+    assert status == "single-source" and "does not name" in note  # must not: "evolving"
+    second = Member("q3", "d3", 67, 67, "exact", "e2", "Civic Pollsters", None, None)
+    assert assess([named, other, second], 0.15)[0] == "corroborated"  # the named two agree
+
+
 def test_the_examples_casualty_estimates_form_one_group(tmp_path):
     db = tmp_path / "l.db"
     build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)

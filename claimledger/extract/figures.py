@@ -166,8 +166,9 @@ def is_model_number(span, core: str) -> bool:
         return False
     before, after = span.doc[span.start - 1], span.doc[span.end]
     singular_or_none = after.is_punct or after.tag_ in ("NN", "NNP") or after.pos_ not in ("NOUN", "PROPN")
-    return before.pos_ == "PROPN" and before.text[:1].isupper() and not before.is_sent_start \
-        and before.whitespace_ != "" and singular_or_none
+    named = before.pos_ == "PROPN" and before.text[:1].isupper() or before.is_alpha and before.is_upper \
+        and len(before.text) > 1  # "the SEA-ME-WE 4 cable": an acronym the tagger took for a noun
+    return named and not before.is_sent_start and before.whitespace_ != "" and singular_or_none
 
 
 def is_lone_pronoun(match: NumberMatch, text: str, settings: Settings) -> bool:
@@ -417,6 +418,8 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
         return None
     if agent:
         return next((p for p in map(lambda c: place_phrase(doc, c, f, nested=False), obj.children) if p), None)
+    if obj.lemma_.lower() in f["event_nouns"]:
+        return None  # "2 hurt in Ohio office shooting": the event, not a place in it
     words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
     words = words[-f["scope_max_words"]:]
     place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])

@@ -216,6 +216,8 @@ def test_a_number_in_a_name_is_no_figure(nlp, settings):
                                                          "Divers found 4 cables cut.")]
     assert found == ["4"]  # must: the four cables; must not: the cable named Orion 4
     assert len(figures(nlp, settings, "Divers found 4 cables cut.")) == 1
+    found = figures(nlp, settings, "Crews will first mend the TAT-WE 4 cable, then the TAT-WE 3 cable.")
+    assert found == []  # must not: an acronym's number as a count of cables
 
 
 def test_how_badly_people_are_hurt_scopes_a_toll(nlp, settings):
@@ -292,3 +294,11 @@ def test_a_figure_that_is_the_value_of_a_noun_before_it_counts_that_noun(nlp, se
         "population of 20,000."))}
     assert got["90,000"] == ("count", "population") and got["20,000"] == ("count", "population")
     assert got["300"][0] == "displaced"  # must: the people who fled are still a toll
+
+
+def test_a_place_naming_the_event_is_no_scope(nlp, settings):
+    text = ("1 dead, 2 hurt in Mich. office shooting; police say suspect had worked there\n\n"
+            "A man suspected of shooting three people at a firm in Lansing was arrested after a chase. Lansing "
+            "police said the man drove from Lansing to Chicago. He was held in Chicago.")
+    [hurt] = [q for q in figures(nlp, settings, text) if q.low == 2]
+    assert "Mich." not in (hurt.counted or "")  # must not: the event's own place as a part of its toll
