@@ -269,6 +269,8 @@ def subject_tokens(verb) -> Optional[list]:
         return list(named_by[0].subtree)  # "the plan announced by the minister": the minister
     if verb.tag_ == "VBN" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
         return None  # "GDP is expected at 3%", "41 are confirmed dead": what is reported, not who reports
+    if verb.tag_ == "VBN" and verb.dep_ == "acl":
+        return None  # "the man accused of shooting three": what was done to him, by someone unnamed
     subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
     if subjects:
         return list(min(subjects, key=lambda c: abs(c.i - verb.i)).subtree)

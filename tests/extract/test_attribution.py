@@ -173,6 +173,9 @@ def test_a_reporting_verb_in_another_clause_does_not_source_the_figure(nlp, sett
     got = sources_in_discourse(nlp, settings, "Police at first told workers to stay in their offices but later "
                                               "evacuated the building, about 24km north of Detroit.")
     assert got["about 24"] is None  # told one thing, then did what holds the figure
+    got = sources_in_discourse(nlp, settings, "Ms Ortega spoke to police about the attack.\n\nThe man accused of "
+                                              "shooting his three former colleagues is Tom Briggs.")
+    assert got["three"] is None  # must not: the accused, or who spoke before, as the source
 
 
 def test_a_new_paragraph_about_something_else_is_the_writers_own(nlp, settings):
