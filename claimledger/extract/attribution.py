@@ -169,9 +169,9 @@ def describes_phrase_object(doc, begin: int, start: int) -> bool:
     if first is None or item is None or start <= begin:
         return False
     noun = first[0]
-    while noun.dep_ not in ("pobj", "dobj") and noun.head is not noun and noun.head.idx >= begin:
-        noun = noun.head
-    return noun.dep_ in ("pobj", "dobj") and item[0] in noun.subtree and item[0] is not noun
+    while noun.dep_ not in ("pobj", "dobj") and noun.head.i != noun.i and noun.head.idx >= begin:
+        noun = noun.head  # (a token's head is a new object each time: compare positions, never identity)
+    return noun.dep_ in ("pobj", "dobj") and item[0] in noun.subtree and item[0].i != noun.i
 
 
 def is_rate(doc, begin: int) -> bool:
@@ -752,7 +752,7 @@ def reports_elsewhere(verb, span, table: dict) -> bool:
         return step is not None and step.dep_ == "conj" and content is not None and \
             not content[0] <= span.start_char < content[1]
     path = [verb]
-    while path[-1].head is not path[-1] and path[-1].head not in governing:
+    while path[-1].head.i != path[-1].i and path[-1].head not in governing:
         path.append(path[-1].head)
     return any(hung_on_another(t, table) for t in path)
 

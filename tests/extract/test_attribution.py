@@ -201,3 +201,14 @@ def test_a_poll_framing_the_sentence_sources_its_shares(nlp, settings):
                                               "the fares were too high, compared with 30 percent who believed "
                                               "they were fair.")
     assert got["some 58 percent"] == "a survey" and got["30 percent"] == "a survey"
+
+
+def test_a_figure_split_across_sentences_is_judged_without_looping(nlp, settings):
+    from claimledger.extract.attribution import reports_elsewhere
+
+    doc = nlp("Norvik put 384 chips in a box, the firm said. Its rival shipped 20 more.")
+    said = next(t for t in doc if t.text == "said")
+    later = doc.char_span(doc.text.index("20"), doc.text.index("20") + 2)
+    # a verb of one sentence and a figure the segmenter put in the next ("just 17. 5 inches"): the walk
+    # up the parse ends at the sentence root (a token's head is a new object each time)
+    assert reports_elsewhere(said, later, settings["attribution"]) in (True, False)
