@@ -4,6 +4,8 @@
     ├── UsageError                   the command line asks for something impossible      (exit 2)
     ├── ModelError                   the spaCy model or a pipeline part cannot be loaded (exit 3)
     ├── LedgerError                  the ledger file cannot be opened or is not a ledger (exit 4)
+    ├── WorkerError                  a worker process died (killed, out of memory): the build stops,
+    │                                what it stored stays                                (exit 5)
     └── InputError                   one input cannot become a document: skipped, batch goes on
         ├── MissingInput             the path does not exist
         ├── EmptyInput               nothing but white space, or a folder with no articles
@@ -40,6 +42,11 @@ class ModelError(ClaimledgerError):
 class LedgerError(ClaimledgerError):
     code = "CL003"
     exit_code = 4
+
+
+class WorkerError(ClaimledgerError):
+    code = "CL004"
+    exit_code = 5
 
 
 class InputError(ClaimledgerError):

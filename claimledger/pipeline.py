@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 
 from .annotate import annotate, load_nlp
 from .clean import clean_article
-from .errors import InputError, InputWarning, UsageError
+from .errors import InputError, InputWarning, UsageError, WorkerError
 from .extract.attribution import MentionIndex, reported_relations
 from .extract.citations import extract_citations
 from .extract.claims import extract_claims
@@ -245,11 +245,13 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
 
     size = load_settings()["limits"]["nlp_batch_size"]
     window = 2 * jobs * size
+    before = set(multiprocessing.active_children())
     if "fork" in multiprocessing.get_all_start_methods():
         load_nlp()
         pool = multiprocessing.get_context("fork").Pool(jobs)
     else:
         pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp)
+    workers = [p for p in multiprocessing.active_children() if p not in before]
     try:
         running = None
         while True:
@@ -258,7 +260,7 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
             slices = [batch[i:i + step] for i in range(0, len(batch), step)]
             ahead = pool.map_async(work_many, slices, chunksize=1) if batch else None
             if running is not None:
-                for results in running.get():
+                for results in results_of(running, workers):
                     yield from results
             if ahead is None:
                 break
@@ -269,6 +271,22 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
         raise
     pool.close()  # every task is done: let the workers exit, and wait for them to
     pool.join()
+
+
+def results_of(running, workers: list, poll_seconds: float = 1.0) -> list:
+    """A window's results, waiting for them; a pool silently replaces a worker that died, and its
+    slice never comes back, so a worker that ended (killed, out of memory) stops the build instead
+    of hanging it."""
+    import multiprocessing
+
+    while True:
+        try:
+            return running.get(timeout=poll_seconds)
+        except multiprocessing.TimeoutError:
+            dead = next((w for w in workers if w.exitcode is not None), None)
+            if dead is not None:
+                raise WorkerError(f"a worker process ended (exit code {dead.exitcode}: killed, or out of "
+                                  f"memory) while analysing; what was stored stays. Rerun with fewer --jobs")
 
 
 def auto_jobs(inputs: int, settings: Settings) -> int:

@@ -64,3 +64,41 @@ def test_sigkill_mid_build_leaves_a_consistent_ledger(tmp_path):
     result = run_cli("build", str(corpus), "--db", str(db), "-q")
     assert result.returncode == 0
     assert f"stored {N_DOCUMENTS - kept}, unchanged {kept}" in result.stderr
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(c) for c in found]
+
+
+def test_a_worker_killed_mid_build_stops_it_with_one_line(tmp_path):
+    if not Path("/proc/self/task").exists():
+        import pytest
+        pytest.skip("needs /proc to find the build's worker processes")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_corpus(corpus)
+    db = tmp_path / "l.db"
+    proc = subprocess.Popen([sys.executable, "-m", "claimledger", "build", str(corpus), "--db", str(db), "-q",
+                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while stored_count(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children_of(proc.pid)
+    assert workers, "the build should run worker processes"
+    os.kill(workers[0], signal.SIGKILL)  # as the kernel does to a process out of memory
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("a build whose worker died must stop, not hang")
+    if proc.returncode == 0:
+        import pytest
+        pytest.skip("the build finished before its worker was killed")
+    assert proc.returncode == 5, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "worker process ended" in lines[0] and "Traceback" not in err
+    assert 0 < stored_count(db) < N_DOCUMENTS  # what was stored stays
