@@ -30,10 +30,10 @@ relay them:
                     differ at different times; or differ while one of them revised its own count
                     (1, then 5, then 24) and no date proves they spoke at the same time
     single-source   one originator, however many outlets repeat it
+    unattributed    only figures the reporters state themselves
 
 A source the text does not name whose figure differs from a named originator's is set aside (the
 note says so): the named originators decide the status.
-    unattributed    only figures the reporters state themselves
 
 A figure dated `history_years` or more before its document's own year (its publication's, else its
 story's latest) belongs to a past event and is grouped with that year's figures ("killed: people in
@@ -166,8 +166,8 @@ def interval(m: Member, tolerance: float) -> tuple[float, float]:
     tolerance /= 2
     low = m.low if m.low is not None else 0.0
     high = m.high if m.high is not None else INFINITY
-    if m.qualifier == "vague":
-        high = m.high if m.high is not None else low * 10  # see `vague_bound`
+    if m.qualifier == "vague" and m.high is None:
+        high = low * 10  # a vague amount read without its bound (`vague_bound` sets one when grouping)
     elif m.qualifier in ("exact", "approximate"):
         high = low if m.high is None else high
     return low * (1 - tolerance), high * (1 + tolerance)
@@ -326,12 +326,14 @@ def split_far_apart(members: list[Member], key: tuple, ratio: float) -> dict[tup
         return m.high if m.high is not None and m.high != INFINITY else low(m)
 
     out: dict[tuple, list[Member]] = defaultdict(list)
-    run_key, reach, latest = key, None, ""
+    run_key, reach, latest, undated = key, None, "", False  # the run so far: its top, its latest date
     for m in sorted(members, key=low):
-        if reach is not None and low(m) > reach * ratio and not (latest and m.as_of and m.as_of > latest):
+        rose = not undated and bool(m.as_of) and m.as_of > latest
+        if reach is not None and low(m) > reach * ratio and not rose:
             run_key = (*key[:2], f"{key[2]} {low(m):g}", *key[3:])
-            reach, latest = None, ""
-        latest = max(latest, m.as_of) if m.as_of and (latest or reach is None) else ""
+            reach, latest, undated = None, "", False
+        undated = undated or not m.as_of
+        latest = max(latest, m.as_of or "")
         reach = max(reach or 0.0, high(m))
         out[run_key].append(m)
     return out
@@ -508,10 +510,10 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
         return "evolving", drift
     aside = "".join(f"; {name_of(by_origin[o])} differs, a source the text does not name" for o in sorted(unheld))
     origins = [o for o in origins if o not in unheld]
+    kept = [m for o in origins for m in by_origin[o]]
     if tally and independent(origins) >= 2:
         # a toll whose originators agree only because counts so far are floors: it is rising ("dozens"
         # says nothing of a rise: it agrees with any count above a dozen)
-        kept = [m for o in origins for m in by_origin[o]]
         points = sorted(point(m) for m in kept if m.qualifier == "floor")
         exact = sorted(point(m) for m in kept if m.qualifier not in ("floor", "vague"))
         values = points + exact
@@ -519,11 +521,10 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
             return "evolving", f"the count rose from {min(values):,.0f} to {max(values):,.0f} as it was updated"
     if independent(origins) >= 2:
         return "corroborated", f"{independent(origins)} independent originators agree within {tolerance:.0%}{aside}"
-    only = [m for o in origins for m in by_origin[o]]
-    dated = sorted((m for m in only if m.as_of), key=lambda m: m.as_of)
+    dated = sorted((m for m in kept if m.as_of), key=lambda m: m.as_of)
     if len({point(m) for m in dated}) > 1 and len({m.as_of for m in dated}) > 1:
-        return "evolving", f"{name_of(only)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
-    return "single-source", f"one originator, {name_of(only)}, {relayed_by(only)}{aside}"
+        return "evolving", f"{name_of(kept)} changed the figure from {dated[0].as_of} to {dated[-1].as_of}"
+    return "single-source", f"one originator, {name_of(kept)}, {relayed_by(kept)}{aside}"
 
 
 def comparable(a: list[tuple[float, float]], b: list[tuple[float, float]], max_ratio: float) -> bool:

@@ -164,14 +164,23 @@ def phrase_source(doc, sent, start: int, end: int, index: MentionIndex, settings
 def describes_phrase_object(doc, begin: int, start: int) -> bool:
     """Whether the item sits in the object of the source phrase starting at `begin`, past its first
     word: a clause or apposition that says who the source is."""
-    first = doc.char_span(begin, begin + 1, alignment_mode="expand")
+    noun = phrase_object(doc, begin, len(text_of(doc)))
     item = doc.char_span(start, start + 1, alignment_mode="expand")
-    if first is None or item is None or start <= begin:
+    if noun is None or item is None or start <= begin:
         return False
+    return item[0] in noun.subtree and item[0].i != noun.i
+
+
+def phrase_object(doc, begin: int, limit: int):
+    """The object of the source phrase whose words start at `begin` ("according to [the agency]"),
+    found up the parse from its first word without leaving [begin, limit); None when the parse has none."""
+    first = doc.char_span(begin, min(limit, begin + 1), alignment_mode="expand")
+    if first is None:
+        return None
     noun = first[0]
-    while noun.dep_ not in ("pobj", "dobj") and noun.head.i != noun.i and noun.head.idx >= begin:
+    while noun.dep_ not in ("pobj", "dobj") and noun.head.i != noun.i and begin <= noun.head.idx < limit:
         noun = noun.head  # (a token's head is a new object each time: compare positions, never identity)
-    return noun.dep_ in ("pobj", "dobj") and item[0] in noun.subtree and item[0].i != noun.i
+    return noun if noun.dep_ in ("pobj", "dobj") else None
 
 
 def is_rate(doc, begin: int) -> bool:
@@ -204,19 +213,14 @@ def phrase_extent(doc, begin: int, limit: int, asides: bool = False) -> tuple[in
     """The words after "according to": the object's noun phrase when the parse has one, else up to
     the next punctuation. Without `asides`, a clause set off by a comma that says who the source is
     (", which runs a network ...") is not part of its name."""
-    first = doc.char_span(begin, min(limit, begin + 1), alignment_mode="expand")
-    if first is not None:
-        noun = first[0]
-        while noun.head.idx >= begin and noun.head.idx < limit and noun.head != noun and \
-                noun.dep_ not in ("pobj", "dobj"):
-            noun = noun.head
-        if noun.dep_ in ("pobj", "dobj"):
-            aside = set() if asides else {t.i for c in noun.rights if c.dep_ in ("relcl", "appos", "acl")
-                                          and doc[c.left_edge.i - 1].is_punct for t in c.subtree}
-            words = [t for t in noun.subtree if t.idx >= begin and t.i not in aside]
-            while len(words) > 1 and words[-1].is_punct:
-                words.pop()
-            return words[0].idx, min(limit, words[-1].idx + len(words[-1].text))
+    noun = phrase_object(doc, begin, limit)
+    if noun is not None:
+        aside = set() if asides else {t.i for c in noun.rights if c.dep_ in ("relcl", "appos", "acl")
+                                      and doc[c.left_edge.i - 1].is_punct for t in c.subtree}
+        words = [t for t in noun.subtree if t.idx >= begin and t.i not in aside]
+        while len(words) > 1 and words[-1].is_punct:
+            words.pop()
+        return words[0].idx, min(limit, words[-1].idx + len(words[-1].text))
     tail = text_of(doc)[begin:limit]
     stop = PHRASE_END.search(tail)
     return begin, begin + (stop.start() if stop else len(tail))
@@ -1007,10 +1011,10 @@ def continues_report(text: str, sentence, last: Relation) -> bool:
     ("She argued that:"), or the paragraph's subject is who spoke, by name or as "he" or "she"
     ("Ms Reyes also takes aim at ..."). A paragraph about something else ("The quake struck
     at a depth of 10 km") is the writer's own."""
-    if text[:sentence.start_char if sentence is not None else 0].rstrip().endswith(":"):
-        return True
     if sentence is None:
         return False
+    if text[:sentence.start_char].rstrip().endswith(":"):
+        return True
     spoken = {w.lower() for w in re.findall(r"\w+", last.source_text or "")}
     for word in sentence.root.children:
         if word.dep_ in ("nsubj", "nsubjpass"):
