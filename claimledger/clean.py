@@ -211,11 +211,19 @@ def pick_published(article: Article, extracted: Extracted, paragraphs: list[str]
         parsed = parse_date(value) if value else None
         if parsed:
             return parsed, origin
-    from_text = published_from_text(paragraphs, settings)
+    n = settings["dates"]["published_search_paragraphs"]
+    head = min(n, (len(paragraphs) + 1) // 2)
+    top, bottom = paragraphs[:head], paragraphs[head:][-n:]
+    # a dateline under the headline, then a date in the file name or URL path, then a date line at the
+    # foot of the text (often the print edition's, days after the article went out)
+    from_text = published_from_text(top, settings)
     if from_text:
         return from_text, "text"
     from_name = published_from_name(article.source, settings)
-    return (from_name, "file name") if from_name else (None, None)
+    if from_name:
+        return from_name, "file name"
+    from_text = published_from_text(bottom, settings)
+    return (from_text, "text") if from_text else (None, None)
 
 
 def published_from_name(source: str, settings: Settings) -> Optional[str]:
@@ -228,9 +236,8 @@ def published_from_name(source: str, settings: Settings) -> Optional[str]:
 
 
 def published_from_text(paragraphs: list[str], settings: Settings) -> Optional[str]:
-    n = settings["dates"]["published_search_paragraphs"]
-    candidates = paragraphs[:n] + paragraphs[-n:] if len(paragraphs) > 2 * n else paragraphs
-    for para in candidates:
+    """The first date line among these paragraphs ("April 10, 2007 - 7:07AM", "By Ann Lee Oct 24, 2024")."""
+    for para in paragraphs:
         if len(para) > 80:
             continue
         for pattern in settings.published_lines:

@@ -1,8 +1,9 @@
 """Group: figures from any documents that count the same thing, and whether their sources agree.
 
 Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
-subject with its scope ("people at the hospital", "people seriously" apart from "people"; a place
-half the story's documents mention is the story's own and scopes nothing) and whether they are a
+subject with its scope ("people at the hospital", "people seriously" apart from "people", "houses in
+Takengon" apart from "houses", children apart from the people of a toll; a place half the story's
+documents mention is the story's own and scopes nothing) and whether they are a
 total or an increment ("an additional 20,000", "four other people" are not the total). A count whose
 phrase holds the head of another count of the story counts that ("three cable systems", "two
 undersea cables"). Measures compare in one unit ("10 km" and "six miles"); a measure the whole event
@@ -23,12 +24,14 @@ relay them:
 
     corroborated    two or more independent originators, all within `agreement_tolerance` of each
                     other (sources the text does not name, "police", "a spokesman", count as one)
-    conflicting     named originators disagree beyond it, by less than `conflict_max_ratio` (also across
-                    related groups: a casualties figure against the killed + wounded one
-                    originator gave)
+    conflicting     named originators disagree beyond it, by less than `conflict_max_ratio`, at the
+                    same time (the same day when both are dated to the day; a month holds its days)
+                    (also across related groups: a casualties figure against the killed + wounded
+                    one originator gave)
     evolving        one originator whose figure changed from one date to another; originators who
                     differ at different times; or differ while one of them revised its own count
-                    (1, then 5, then 24) and no date proves they spoke at the same time
+                    (1, then 5, then 24) and no date proves they spoke at the same time, or gave
+                    differing figures on one day (a district's and the province's: parts of a whole)
     single-source   one originator, however many outlets repeat it
     unattributed    only figures the reporters state themselves
 
@@ -88,13 +91,16 @@ MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitud
 
 def subject_of(counted: Optional[str], category: str, settings: Settings) -> str:
     """What a figure counts, as one word: people for soldiers, troops, North Koreans, them (every
-    figure of a toll counts people); a measure of the whole event (a quake's magnitude) itself,
+    figure of a toll counts people, children a part of them); a measure of the whole event (a quake's magnitude) itself,
     whatever the phrase around it ("a magnitude 7.6 quake", "the tremor"); what a measure measures
     ("depth in kilometers": depth), else the measure itself; whose age; else the head noun."""
     people = set(settings["figures"]["people_nouns"]["words"])
     tolls = set(settings["figures"]["conflict_categories"])
     if category in tolls or category in settings["figures"]["people_verb_categories"]["categories"]:
-        return settings["group"]["people_subject"] + toll_scope_key(counted, settings)
+        words = WORD.findall(without_scope(counted, settings).lower())
+        minors = settings["group"]["children_nouns"]
+        who = minors[0] if words and words[-1] in minors else settings["group"]["people_subject"]
+        return who + toll_scope_key(counted, settings)
     if category in settings["group"]["whole_event_measures"]:
         return category
     if category in settings["group"]["value_grouped_measures"]:
@@ -104,14 +110,24 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
         return next((d for d in settings["group"]["measure_dimensions"] if d in words), category)
     if category == "percent" and (counted or "").startswith(settings["figures"]["share_scope"] + " "):
         return " ".join(WORD.findall(counted.lower()))  # a share of one place's whole ("share in egypt")
-    thing = (counted or "").split(" in ")[0] if category in MEASURES else (counted or "")
+    scope = ""
+    if category in MEASURES:
+        thing = (counted or "").split(" in ")[0]
+    else:
+        thing, scope = without_scope(counted, settings), toll_scope_key(counted, settings)
     words = WORD.findall(thing.lower())
     head = words[-1] if words else ""
     if category in MEASURES and (not head or unit_factor(head, category, settings) is not None):
         return category
     if head in people or head.rstrip("s") in people:
-        return settings["group"]["people_subject"]
-    return head.rstrip("s") if len(head) > 3 else head
+        return settings["group"]["people_subject"] + scope
+    return (head.rstrip("s") if len(head) > 3 else head) + scope
+
+
+def without_scope(counted: Optional[str], settings: Settings) -> str:
+    """What a count counts without the place it is counted in ("houses in Takengon": houses)."""
+    preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
+    return re.split(rf"\s(?:{preps})\s", counted or "", maxsplit=1)[0]
 
 
 def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
@@ -231,7 +247,8 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         high = r["high"] * factor if r["high"] is not None else None
         if r["qualifier"] == "vague" and low is not None and high is None:
             high = vague_bound(low, settings)
-        subject = shared_head(r["counted"], r["category"], heads, subject) or subject
+        shared = shared_head(without_scope(r["counted"], settings), r["category"], heads, subject)
+        subject = shared + toll_scope_key(r["counted"], settings) if shared else subject
         if not subject.startswith(settings["figures"]["share_scope"] + " "):  # Egypt's share, whatever the story
             subject = without_main_place(subject, places, settings)
         year = year_of(r["as_of"])
@@ -365,10 +382,13 @@ def year_of(as_of: Optional[str]) -> Optional[int]:
 
 def without_main_place(subject: str, places: set[str], settings: Settings) -> str:
     """A subject without a scope that is the story's own place ("people in papua", "people across
-    papua" in a story of a Papua quake): the place of the whole is no part of it."""
+    papua" in a story of a Papua quake, "cables in the mediterranean sea" in one of cables cut in
+    the Mediterranean): the place of the whole is no part of it."""
     preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
+    nouns = "|".join(map(re.escape, settings["group"]["place_name_suffixes"]))
     for place in sorted(places, key=len, reverse=True):
-        subject = re.sub(rf"\s(?:{preps})\s{re.escape(place)}$", "", subject)
+        # "in the mediterranean sea" is "in the mediterranean"
+        subject = re.sub(rf"\s(?:{preps})\s(?:the\s)?{re.escape(place)}(?:\s(?:{nouns}))?$", "", subject)
     return subject
 
 
@@ -472,7 +492,7 @@ def relayed_by(members: list["Member"]) -> str:
 def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
            tally: bool = False, max_ratio: float = INFINITY) -> tuple[str, str]:
     """The group's status and a one-line note saying why. Each originator's figures are reduced to
-    their distinct value intervals and months, and intervals are compared by a sweep, so a group's
+    their distinct value intervals and as-of dates, and intervals are compared by a sweep, so a group's
     cost grows with its size times its number of originators, not with its size squared. A sum
     restated in another currency is not compared; figures that describe one thing (`can_conflict`
     false: an age, a duration) that differ are evolving at most. A source the text does not name
@@ -485,25 +505,29 @@ def assess(members: list[Member], tolerance: float, can_conflict: bool = True,
     if not by_origin:
         return "unattributed", "no figure here is attributed to a source"
     spans = {o: sorted({interval(m, tolerance) for m in ms}) for o, ms in by_origin.items()}
-    months = {o: {(m.as_of or "")[:7] for m in ms} for o, ms in by_origin.items()}
+    dates = {o: {m.as_of or "" for m in ms} for o, ms in by_origin.items()}
     origins = list(by_origin)
+    mixed = {o for o in origins if differs_with_itself(by_origin[o], tolerance)}
     drift = None
     unheld: set[str] = set()  # unnamed sources whose figure differs from a named one's
     for i, a in enumerate(origins):
         for b in origins[i + 1:]:
             if any_overlap(spans[a], spans[b]):
                 continue
-            known = all(months[a]) and all(months[b])
+            known = all(dates[a]) and all(dates[b])
             moving = not known and (revised(spans[a]) or revised(spans[b]))
-            if can_conflict and not moving and is_named(a) and is_named(b) and \
+            if can_conflict and not moving and not mixed & {a, b} and is_named(a) and is_named(b) and \
                     comparable(spans[a], spans[b], max_ratio) and \
-                    any(same_time(x, y) for x in months[a] for y in months[b]):
+                    any(same_time(x, y) for x in dates[a] for y in dates[b]):
                 return "conflicting", f"{name_of(by_origin[a])} and {name_of(by_origin[b])} disagree"
             if is_named(a) != is_named(b) and not moving:
                 unheld.add(b if is_named(a) else a)  # neither a rival nor a second voice
                 continue
             pair = f"{name_of(by_origin[a])} and {name_of(by_origin[b])} differ"
+            parts = next((name_of(by_origin[o]) for o in (a, b) if o in mixed), None)
             drift = drift or (f"{pair}, and the count was revised as it was reported" if moving else
+                              f"{pair}; {parts} gives different figures on one day, parts of a whole"
+                              if parts else
                               f"{pair}; sources the text does not name are not held to rival counts"
                               if not (is_named(a) and is_named(b)) else f"{pair}, at different times")
     if drift:
@@ -553,8 +577,20 @@ def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> b
 
 
 def same_time(a: Optional[str], b: Optional[str]) -> bool:
-    """Whether two as-of dates may be the same time: equal to the month, or one unknown."""
-    return not a or not b or a[:7] == b[:7] or a.startswith(b) or b.startswith(a)
+    """Whether two as-of dates may be the same time: equal as far as the less precise one goes
+    ("2024-11" and "2024-11-03" may be; "2013-07-02" and "2013-07-03" are two days), or one unknown."""
+    return not a or not b or a.startswith(b) or b.startswith(a)
+
+
+def differs_with_itself(members: list[Member], tolerance: float) -> bool:
+    """Whether one originator gives figures that disagree on the same day (a district's 40 houses and
+    the province's 300, both on 2 July): the group holds parts of a whole as well as the whole, so
+    another originator's differing figure may count another part; it is no proof of a conflict."""
+    by_day: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for m in members:
+        if m.as_of and len(m.as_of) == 10:
+            by_day[m.as_of].append(interval(m, tolerance))
+    return any(not agree(x, y) for spans in by_day.values() for i, x in enumerate(spans) for y in spans[i + 1:])
 
 
 def revised(spans: list[tuple[float, float]]) -> bool:

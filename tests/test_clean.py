@@ -125,3 +125,37 @@ def test_clean_text_over_the_limit_is_skipped_as_oversized(settings):
     body = "\n".join(f"Bridge {i} is shut." for i in range(limit // 18 + 2))
     with pytest.raises(OversizedInput, match="limit"):
         clean_article(Article("long.txt", "0", "text", body))
+
+
+@pytest.mark.parametrize("line, published", [
+    ("April 10, 2007-7: 07AM", "2007-04-10"),     # a wire dateline with its time
+    ("July 03, 2013 6: 22AM", "2013-07-03"),
+    ("WEDNESDAY 03 JULY 2013", "2013-07-03"),     # a weekday before the date
+    ("Updated 4 / 9 / 2007 6: 04 PM", "2007-04-09"),
+    ("Published: March 3, 2021 at 4:05 pm EST", "2021-03-03"),
+])
+def test_a_dateline_under_the_headline_dates_the_article(line, published):
+    article = Article("dated.txt", "dated.txt", "text",
+                      f"Flood waters rise along the Marel\n\n{line}\n\n"
+                      "Flooding along the Marel river forced 300 families from their homes on Tuesday, "
+                      "officials in the valley said, and the water was still rising in the evening.")
+    doc = clean_article(article)
+    assert doc.published == published and doc.published_from == "text"
+
+
+def test_a_date_inside_a_sentence_of_the_article_is_no_dateline():
+    article = Article("undated.txt", "undated.txt", "text",
+                      "Flood waters rise along the Marel\n\n"
+                      "Flooding along the Marel river forced 300 families from their homes, officials said on "
+                      "April 10, 2007, and the water was still rising in the evening.")
+    assert clean_article(article).published is None
+
+
+def test_a_date_in_the_file_name_outranks_a_date_line_at_the_foot():
+    body = ("Flood waters rise along the Marel\n\n"
+            "Flooding along the Marel river forced 300 families from their homes on Tuesday, officials in "
+            "the valley said, and the water was still rising in the evening.\n\nFriday, December 4, 2015.")
+    named = clean_article(Article("wire_2015-11-26_flood.txt", "wire_2015-11-26_flood.txt", "text", body))
+    assert named.published == "2015-11-26" and named.published_from == "file name"
+    unnamed = clean_article(Article("flood.txt", "flood.txt", "text", body))
+    assert unnamed.published == "2015-12-04" and unnamed.published_from == "text"

@@ -530,3 +530,48 @@ def test_a_figure_dated_a_year_before_its_article_is_a_past_events(settings):
     assert not is_past("2013-03", "2013-07-02", 2013, settings)  # must not: this spring's news of the story
     assert not is_past("2012-04", None, 2013, settings)  # an undated article: only whole years tell
     assert is_past("2004", None, 2013, settings) and is_past("2012", None, None, settings)
+
+
+def test_tolls_a_day_apart_are_not_the_same_time():
+    from claimledger.group import Member, assess
+
+    early = Member("q1", "d1", 5, 5, "exact", "e1", "Agency A", "2025-07-02", None)
+    later = Member("q2", "d2", 24, 24, "exact", "e2", "Agency B", "2025-07-03", None)
+    assert assess([early, later], 0.15)[0] == "evolving"  # must not: a conflict across two days
+    same_day = Member("q3", "d3", 24, 24, "exact", "e2", "Agency B", "2025-07-02", None)
+    assert assess([early, same_day], 0.15)[0] == "conflicting"  # must: the same day, two counts
+    month = Member("q4", "d4", 24, 24, "exact", "e2", "Agency B", "2025-07", None)
+    assert assess([early, month], 0.15)[0] == "conflicting"  # a month may hold that day
+
+
+def test_an_originator_at_odds_with_itself_on_one_day_mixes_parts_and_proves_no_conflict():
+    from claimledger.group import Member, assess
+
+    district = Member("q1", "d1", 40, 40, "exact", "e1", "Official A", "2025-07-02", None)
+    province = Member("q2", "d2", 300, 300, "exact", "e1", "Official A", "2025-07-02", None)
+    rival = Member("q3", "d3", 120, 120, "exact", "e2", "Agency B", "2025-07-02", None)
+    status, note = assess([district, province, rival], 0.15)
+    assert status == "evolving" and "parts of a whole" in note  # must not: "conflicting"
+    assert assess([district, rival], 0.15)[0] == "conflicting"  # must: one figure each, one day
+
+
+def test_a_count_in_a_place_the_clause_names_is_apart_from_the_whole(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " Governor Lars Berg said 300 houses were damaged. "
+                         "Clerk Ivo Marsh said 12 houses were damaged in Tessel, the capital of Drava district.",
+        "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said 310 houses were damaged.",
+    })
+    whole = group_holding(data, "a.txt", "300")
+    # must not: Tessel's 12 against the valley's 300, a conflict
+    assert surfaces(data, whole) == {"300", "310"} and whole["status"] == "corroborated", data["groups"]
+
+
+def test_a_toll_of_children_is_a_part_of_the_toll(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " Governor Lars Berg said 24 people were killed. "
+                         "The flood killed six children when a school collapsed, Lars Berg said.",
+        "b.txt": FLOOD_AGAIN + " Mayor Ina Holt said 25 people were killed.",
+    })
+    toll = group_holding(data, "a.txt", "24")
+    assert surfaces(data, toll) == {"24", "25"}, data["groups"]
+    assert "six" not in surfaces(data, toll)

@@ -292,7 +292,7 @@ def subject_tokens(verb) -> Optional[list]:
         return names_before  # "footage of Hillary Clinton asking, ...", however it is parsed
     if verb.dep_ == "acl" and verb.head.pos_ in ("PROPN", "NOUN"):
         return [t for t in verb.head.subtree if t.i <= verb.head.i]  # "footage of Hillary Clinton asking, ..."
-    if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head is not verb:
+    if verb.dep_ in ("advcl", "xcomp", "conj") and verb.head.i != verb.i:
         inherited = [c for c in verb.head.children if c.dep_ in SUBJECT_DEPS]
         if inherited:
             return list(inherited[0].subtree)
@@ -314,7 +314,7 @@ def subject_up_the_parse(verb) -> Optional[list]:
                 quoted = [c for c in v.head.head.children if c.dep_ == "dobj"]
                 return list(quoted[0].subtree) if quoted else None
             v = v.head.head
-        elif v.dep_ in ("advcl", "xcomp", "conj", "acomp", "prep", "pcomp") and v.head is not v:
+        elif v.dep_ in ("advcl", "xcomp", "conj", "acomp", "prep", "pcomp") and v.head.i != v.i:
             v = v.head
         else:
             return None
@@ -453,7 +453,7 @@ def grammatical_role(doc, found: Located) -> str:
     if span is None:
         return "object"
     token = span.root
-    while token.dep_ in ("compound", "flat", "appos", "conj", "nmod", "amod") and token.head is not token:
+    while token.dep_ in ("compound", "flat", "appos", "conj", "nmod", "amod") and token.head.i != token.i:
         token = token.head
     if token.dep_ in SUBJECT_DEPS:
         return "subject"
@@ -478,7 +478,7 @@ def pronoun_referent(doc, token, index: MentionIndex, settings: Settings, depth:
     table = settings["attribution"]
     if depth > table["pronoun_sentences"]:
         return None
-    for governing in token.head.ancestors if token.head is not token else ():
+    for governing in token.head.ancestors if token.head.i != token.i else ():
         for c in governing.children:
             if c.dep_ in SUBJECT_DEPS and c.i < token.i and c.pos_ == "PROPN" and not index.in_quote(c.idx):
                 found = speaker_named_by(doc, list(c.subtree), index, settings, depth, speaking=True)
@@ -693,7 +693,7 @@ def framing_source(doc, sent, span, index: MentionIndex, settings: Settings, wit
             continue
         noun = next((c for c in prep.children if c.dep_ == "pobj" and c.lemma_.lower() in nouns), None)
         clause = prep.head  # the clause it frames: up to the main verb ("Under X's plan, those filing ... would pay")
-        while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head is not clause:
+        while clause.dep_ not in ("ROOT", "ccomp", "conj") and clause.head.i != clause.i:
             clause = clause.head
         if noun is None or clause.pos_ not in ("VERB", "AUX"):
             continue
@@ -908,7 +908,7 @@ def interrupted_content(verb) -> Optional[tuple[int, int]]:
     """"The air, Mr. Obama noted, had become worse": a reporting clause set into what it reports
     (the parser hangs it on that clause) reports the words of its head around it."""
     head = verb.head
-    if verb.dep_ not in ("parataxis", "advcl", "ccomp", "conj") or head is verb or \
+    if verb.dep_ not in ("parataxis", "advcl", "ccomp", "conj") or head.i == verb.i or \
             not any(c.dep_ in SUBJECT_DEPS for c in verb.children) or head.pos_ not in ("VERB", "AUX"):
         return None
     inner = {w.i for w in verb.subtree}

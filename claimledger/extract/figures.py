@@ -279,7 +279,7 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
     people = is_people(noun, counted, f)
     parsed = governing_category(noun, f["conflict_categories"], event_nouns=tuple(f["event_nouns"])) \
         if noun is not None else None
-    if parsed and (people or parsed in f["people_verb_categories"]["categories"]):
+    if parsed and (people or parsed in f["people_verb_categories"]["categories"] and acted_on(noun)):
         return parsed
     if people and speaks(noun, settings):
         return "count"  # "two former soldiers say ...": the people counted are who speaks, not a toll
@@ -289,6 +289,12 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
         return tally_category(span, f["conflict_categories"]) or nearest_conflict_cue(
             doc, match, f["conflict_categories"], f["bare_figure_cue_distance"]) or "other"
     return "count"
+
+
+def acted_on(noun) -> bool:
+    """Whether a noun may be what a verb of a toll acts on: not the object of a preposition other than
+    "of" ("evacuated to 10 temporary shelters": the shelters are where, not who, was evacuated)."""
+    return noun.dep_ != "pobj" or noun.head.lower_ in ("of", "among", "including")
 
 
 def tally_category(span, table: dict[str, list[str]]) -> Optional[str]:
@@ -315,7 +321,7 @@ def measured_thing(noun, f: dict) -> Optional[str]:
     (damage), "turnout rose to 45%" (turnout)."""
     preps = set(f["measure_of_preps"])
     x = noun
-    while x.dep_ in ("appos", "conj") and x.head is not x:
+    while x.dep_ in ("appos", "conj") and x.head.i != x.i:
         x = x.head
     for owner in (x, x.head):
         for child in owner.children:
@@ -328,11 +334,11 @@ def measured_thing(noun, f: dict) -> Optional[str]:
     if x.dep_ == "pobj" and x.head.lower_ in preps and x.head.head.pos_ == "NOUN":
         return phrase_lemma(x.head.head)
     verb, steps = x, 0
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 4:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and steps < 4:
         verb, steps = verb.head, steps + 1
     if verb.pos_ in ("VERB", "AUX"):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.is_ancestor(noun)
-                        and c is not noun), None)
+                        and c.i != noun.i), None)
         if subject is not None and subject.pos_ == "NOUN":
             return phrase_lemma(subject)
     return None
@@ -367,16 +373,18 @@ def main_places(doc, f: dict) -> set[str]:
     return cached
 
 
-def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
+def toll_scope(doc, match: NumberMatch, settings: Settings, stated_only: bool = False) -> Optional[str]:
     """Where or in what a toll is counted: "in Bener Meriah district", "at the hospital", or the
-    year of the event that caused it ("in 2004" for "the 2004 tsunami killed ...")."""
+    year of the event that caused it ("in 2004" for "the 2004 tsunami killed ..."). With
+    `stated_only`, only a place or year the figure's own clause states, not the place its speaker
+    answers for nor how badly people were hurt."""
     f = settings["figures"]
     span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
     if span is None:
         return None
     noun = counted_noun(span)
     verb, steps = noun, 0
-    while verb.pos_ not in ("VERB", "AUX") and verb.head is not verb and steps < 6:
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i and steps < 6:
         verb, steps = verb.head, steps + 1
     owners = [noun] + clause_verbs(verb, f["scope_verb_climb"])
     if verb.pos_ in ("VERB", "AUX"):  # "12 were killed and 70 injured by collapsing buildings in X"
@@ -391,15 +399,15 @@ def toll_scope(doc, match: NumberMatch, settings: Settings) -> Optional[str]:
         place = place_phrase(doc, fronted, f)
         if place:
             return place
-    place = speaker_place(doc, verb, f, settings["attribution"]["cue_verbs"])
+    place = None if stated_only else speaker_place(doc, verb, f, settings["attribution"]["cue_verbs"])
     if place:
         return place
-    severity = severity_of(verb if verb.pos_ in ("VERB", "AUX") else noun, noun, f)
+    severity = None if stated_only else severity_of(verb if verb.pos_ in ("VERB", "AUX") else noun, noun, f)
     if severity:
         return severity
     if verb.pos_ in ("VERB", "AUX"):
         for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child is not noun and not child.is_ancestor(noun):
+            if child.dep_ in ("nsubj", "nsubjpass") and child.i != noun.i and not child.is_ancestor(noun):
                 year = next((t.text for t in child.subtree if re.fullmatch(r"(?:1[89]|20)\d\d", t.text)), None)
                 if year:
                     return f"in {year}"
@@ -422,7 +430,7 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
         return None  # "2 hurt in Ohio office shooting": the event, not a place in it
     words = [t for t in obj.subtree if t.i <= obj.i and t.dep_ not in ("det", "poss", "punct")]
     words = words[-f["scope_max_words"]:]
-    place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
+    place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"]) or named_as_place(obj, words, f)
     if not place and len(words) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in obj.children):
         words = named_before(doc, obj, f) or words  # "in the district": the district named before
         place = " ".join(t.text for t in words if t.ent_type_ in f["scope_labels"])
@@ -433,6 +441,18 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
     if nested and not place:
         return next((p for p in map(lambda c: place_phrase(doc, c, f, nested=False), obj.children) if p), None)
     return None
+
+
+def named_as_place(obj, words: list, f: dict) -> str:
+    """A name the model did not label a place that its own phrase makes one: a place noun with a name
+    on it ("Suka Makmur village") or a name with a place noun in apposition ("Takengon, the capital
+    of Central Aceh district")."""
+    nouns = f["scope_place_nouns"]
+    if obj.lemma_.lower() in nouns and any(w.pos_ == "PROPN" and w.dep_ == "compound" for w in words):
+        return " ".join(w.text for w in words)
+    if obj.pos_ == "PROPN" and any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in obj.children):
+        return " ".join(w.text for w in words)
+    return ""
 
 
 def named_before(doc, noun, f: dict) -> list:
@@ -549,6 +569,12 @@ def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: 
         if scope and not (counted or "").lower().endswith(scope.lower()):
             return f"{counted} {scope}" if counted else scope
         return counted
+    if category == "count" and counted:
+        # "10 houses in Takengon": where its clause says things are counted, never how badly
+        scope = toll_scope(doc, match, settings, stated_only=True)
+        if scope and not counted.lower().endswith(scope.lower()):
+            return f"{counted} {scope}"
+        return counted
     if category not in MEASURES:
         return counted
     span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
@@ -609,9 +635,9 @@ def counted_noun(span):
     """The token the number counts: the noun it modifies ("40 Palestinians"), or the number itself
     where it stands for what it counts ("2,700 were wounded", "4,000 of them")."""
     tok = span.root
-    while tok.dep_ in ("nummod", "compound", "quantmod") and tok.head is not tok and tok.head.like_num:
+    while tok.dep_ in ("nummod", "compound", "quantmod") and tok.head.i != tok.i and tok.head.like_num:
         tok = tok.head
-    if tok.dep_ in ("nummod", "compound", "quantmod", "amod") and tok.head is not tok and \
+    if tok.dep_ in ("nummod", "compound", "quantmod", "amod") and tok.head.i != tok.i and \
             tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return tok.head
     return tok
@@ -742,7 +768,7 @@ def governing_category(noun, table: dict[str, list[str]], verb_only: bool = Fals
             found.append(c)
     if not found:
         table_event_nouns = set(event_nouns)
-        children = sorted((c for c in x.children if c is not noun and not noun.is_ancestor(c)
+        children = sorted((c for c in x.children if c.i != noun.i and not noun.is_ancestor(c)
                            and not c.is_ancestor(noun)),
                           key=lambda c: c.dep_ not in ("acomp", "oprd", "attr", "xcomp"))
         for child in children:
@@ -849,7 +875,7 @@ def describes_the_source(doc, match: NumberMatch, source_text: Optional[str]) ->
     if span is None:
         return False
     tok, steps = span.root, 0
-    while tok.dep_ in NOUN_PHRASE_LINKS and tok.head is not tok and steps < 6:
+    while tok.dep_ in NOUN_PHRASE_LINKS and tok.head.i != tok.i and steps < 6:
         tok, steps = tok.head, steps + 1
     if tok.dep_ != "appos":
         return False

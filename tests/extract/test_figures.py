@@ -302,3 +302,20 @@ def test_a_place_naming_the_event_is_no_scope(nlp, settings):
             "police said the man drove from Lansing to Chicago. He was held in Chicago.")
     [hurt] = [q for q in figures(nlp, settings, text) if q.low == 2]
     assert "Mich." not in (hurt.counted or "")  # must not: the event's own place as a part of its toll
+
+
+def test_a_place_its_own_phrase_names_scopes_a_figure_the_model_did_not_tag(nlp, settings):
+    got = {q.surface: q.counted or "" for q in figures(nlp, settings, (
+        "Floods swept the Rift Valley in Kenya on Monday and killed 30 people, officials in Kenya said. "
+        "Roads across the Rift Valley were cut. In Bukit Sari village a mudslide buried a farm, killing one man, said the official. "
+        "Eight houses were destroyed in Mosoriot, the capital of the ward, Kenya Red Cross said."))}
+    assert got["one"].endswith("in Bukit Sari village")  # a place noun heads the phrase
+    assert got["Eight"].endswith("in Mosoriot")  # a place noun stands in apposition
+    assert got["30"] == "people"  # must not: the story's own place scopes its whole toll
+
+
+def test_where_people_are_taken_is_not_who_is_taken(nlp, settings):
+    got = {q.surface: q.category for q in figures(nlp, settings, (
+        "The flood forced hundreds of people to be evacuated to 10 temporary shelters, officials said."))}
+    assert got["hundreds"] == "displaced"
+    assert got["10"] == "count"  # must not: shelters displaced as if they were people
