@@ -221,7 +221,8 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
         while i < len(doc) and doc[i].pos_ == "DET":
             i += 1  # "three of the people"
     words = []
-    while i < len(doc) and doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "PRON", "NUM", "PUNCT") and len(words) < 8:
+    while i < len(doc) and (doc[i].pos_ in ("ADJ", "NOUN", "PROPN", "PRON", "NUM", "PUNCT") or
+                            is_participle_modifier(doc, i)) and len(words) < 8:
         tok = doc[i]
         if tok.pos_ == "PUNCT" and tok.text not in ("-",):
             break
@@ -235,6 +236,11 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
     if not words:
         return number_of_phrase(span) or valued_noun(span)
     return text_of(doc)[words[0].idx:words[-1].idx + len(words[-1].text)]
+
+
+def is_participle_modifier(doc, i: int) -> bool:
+    """"355 damaged shops", "12 wounded soldiers": a past participle before the noun it describes."""
+    return doc[i].tag_ == "VBN" and i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "PROPN", "ADJ")
 
 
 def valued_noun(span) -> Optional[str]:
@@ -279,6 +285,9 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
     people = is_people(noun, counted, f)
     parsed = governing_category(noun, f["conflict_categories"], event_nouns=tuple(f["event_nouns"])) \
         if noun is not None else None
+    named = cue_word(counted, f["conflict_categories"])
+    if named:
+        return named  # "Leaves Woman Dead and 2 Hurt": the headline's word after the number is the toll
     if parsed and (people or parsed in f["people_verb_categories"]["categories"] and acted_on(noun)):
         return parsed
     if people and speaks(noun, settings):
@@ -289,6 +298,12 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
         return tally_category(span, f["conflict_categories"]) or nearest_conflict_cue(
             doc, match, f["conflict_categories"], f["bare_figure_cue_distance"]) or "other"
     return "count"
+
+
+def cue_word(counted: Optional[str], table: dict[str, list[str]]) -> Optional[str]:
+    """The category of a counted "phrase" that is one toll word ("2 Hurt", "5 dead", "3 missing")."""
+    word = (counted or "").lower()
+    return next((category for category, cues in table.items() if " " not in word and word in cues), None)
 
 
 def acted_on(noun) -> bool:

@@ -319,3 +319,18 @@ def test_where_people_are_taken_is_not_who_is_taken(nlp, settings):
         "The flood forced hundreds of people to be evacuated to 10 temporary shelters, officials said."))}
     assert got["hundreds"] == "displaced"
     assert got["10"] == "count"  # must not: shelters displaced as if they were people
+
+
+def test_a_headlines_toll_word_after_the_number_is_the_toll(nlp, settings):
+    got = {q.surface: q.category for q in figures(nlp, settings, (
+        "Blast at Grain Depot Leaves Guard Dead and 3 Hurt\n\n"
+        "A man who was fired last month walked into the depot with a rifle on Monday and shot four people."))}
+    assert got["3"] == "wounded"  # must not: "casualties" from the shooting the headline opens with
+    assert got["four"] == "casualties"
+
+
+def test_a_participle_before_the_noun_belongs_to_what_is_counted(nlp, settings):
+    got = {q.surface: (q.category, q.counted) for q in figures(nlp, settings, (
+        "We would not have 355 damaged shops in Velm, she said. Police said 40 wounded soldiers were flown out."))}
+    assert got["355"] == ("count", "damaged shops")
+    assert got["40"] == ("wounded", "wounded soldiers")
