@@ -116,6 +116,8 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
     else:
         thing, scope = without_scope(counted, settings), toll_scope_key(counted, settings)
     words = WORD.findall(thing.lower())
+    while category == "age" and len(words) > 1 and words[-1] in settings["group"]["name_suffixes"]:
+        words.pop()  # "Anthony LaCalamita III" is LaCalamita
     head = words[-1] if words else ""
     if category in MEASURES and (not head or unit_factor(head, category, settings) is not None):
         return category

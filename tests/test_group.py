@@ -575,3 +575,11 @@ def test_a_toll_of_children_is_a_part_of_the_toll(tmp_path):
     toll = group_holding(data, "a.txt", "24")
     assert surfaces(data, toll) == {"24", "25"}, data["groups"]
     assert "six" not in surfaces(data, toll)
+
+
+def test_a_name_suffix_does_not_make_another_persons_age():
+    from claimledger.group import subject_of
+    from claimledger.settings import load_settings
+
+    settings = load_settings()
+    assert subject_of("Tomas Varga III", "age", settings) == subject_of("Mr. Varga", "age", settings)

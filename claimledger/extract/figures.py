@@ -635,9 +635,25 @@ def whose_age(doc, match: NumberMatch) -> Optional[str]:
         if tok.lower_ in ("old", "year-old", "years-old"):
             nxt = tok.i + 1
             if nxt < len(doc) and doc[nxt].pos_ in ("NOUN", "PROPN"):
-                return doc[nxt].text
+                return described_person(doc[nxt]) or doc[nxt].text
             break
     return None
+
+
+def described_person(tok) -> Optional[str]:
+    """The person a "37-year-old" phrase is about: the name it heads ("15-year-old Alexandros
+    Grigoropoulos"), or the person its noun stands beside ("Ann Lee, a 38-year-old Velm resident")."""
+    noun = tok
+    while noun.dep_ in ("compound", "flat", "amod", "nmod") and noun.head.i > noun.i:
+        noun = noun.head
+    person = noun if noun.ent_type_ == "PERSON" else \
+        noun.head if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON" else \
+        next((c for c in noun.head.children if c.dep_ == "nsubj" and c.ent_type_ == "PERSON"), None) \
+        if noun.dep_ == "attr" else None
+    if person is None:
+        return None
+    ent = next((e for e in person.doc.ents if e.start <= person.i < e.end and e.label_ == "PERSON"), None)
+    return ent.text if ent is not None else person.text
 
 
 def speaks(noun, settings: Settings) -> bool:
@@ -702,6 +718,18 @@ def measure_kind(doc, match: NumberMatch, span, noun, f: dict) -> Optional[str]:
     if unit:
         return unit[0]
     return None
+
+
+def is_writers_aside(doc, match: NumberMatch, settings: Settings) -> bool:
+    """"Police said they had located Ann Lee, 37, on the highway": an age set off after a name is
+    the writer's description of who is meant, not what the source said, unless the source is saying
+    who it is ("The paper identified them as Ann Lee, 37, and ...")."""
+    span = doc.char_span(match.core_start, match.core_end, alignment_mode="expand")
+    if span is None or not is_appositive_age(doc, span):
+        return False
+    name = doc[span.start - 2]
+    verbs = settings["figures"]["identity_verbs"]
+    return not any(a.lemma_.lower() in verbs for a in name.ancestors)
 
 
 def is_appositive_age(doc, span) -> bool:
@@ -948,6 +976,8 @@ def extract_figures(doc, document_id: str, index: MentionIndex, published: Optio
             continue
         counted = what_is_measured(doc, match, counted, category, settings)
         source, source_text = source_of(doc, match, index, quotes, settings, relations)
+        if category == "age" and is_writers_aside(doc, match, settings):
+            source, source_text = None, None
         if source_text and is_own_count(doc, match, category, settings):
             speaker = source_text.split(",")[0]  # "Ema Suryani", not "Ema Suryani, a doctor at ..."
             counted = f"{counted or ''} {settings['figures']['own_count_scope']} {speaker}".strip()

@@ -212,3 +212,11 @@ def test_a_figure_split_across_sentences_is_judged_without_looping(nlp, settings
     # a verb of one sentence and a figure the segmenter put in the next ("just 17. 5 inches"): the walk
     # up the parse ends at the sentence root (a token's head is a new object each time)
     assert reports_elsewhere(said, later, settings["attribution"]) in (True, False)
+
+
+def test_an_age_set_off_after_a_name_is_the_writers_unless_the_source_says_who(nlp, settings):
+    got = sources_in_discourse(nlp, settings, (
+        "Police said they had located Tomas Varga, 38, on the highway. The Velm Herald identified "
+        "them as Paul Dorn, 47, of Velm Heights and Alan Roth, 52, of Tessel Township."))
+    assert got["38"] is None  # must not: the police, who spoke of where he was
+    assert got["47"] == "The Velm Herald" and got["52"] == "The Velm Herald"

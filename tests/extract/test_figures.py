@@ -334,3 +334,14 @@ def test_a_participle_before_the_noun_belongs_to_what_is_counted(nlp, settings):
         "We would not have 355 damaged shops in Velm, she said. Police said 40 wounded soldiers were flown out."))}
     assert got["355"] == ("count", "damaged shops")
     assert got["40"] == ("wounded", "wounded soldiers")
+
+
+def test_whose_age_a_year_old_phrase_gives(nlp, settings):
+    got = {q.surface: q.counted for q in figures(nlp, settings, (
+        "Riots have gripped the city since the death of 15-year-old Andreas Kostopoulos. The man charged is "
+        "Tomas Varga III, a 38-year-old Velm resident. A 63-year-old woman was hurt."))
+        if q.category == "age"}
+    assert got["15"] == "Andreas Kostopoulos"  # the whole name, not its first word
+    assert got["a 38"] == "Tomas Varga III"  # the person the resident is
+    assert got["A 63"] == "woman"
+
