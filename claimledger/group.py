@@ -317,19 +317,23 @@ def split_by_value(members: list[Member], key: tuple, within: float,
     (7.6 and 7.7 are one quake's magnitude as two agencies measured it; 7.3 is another quake, 5.0 an
     aftershock), or, `relative`, no more than that share of the larger apart (48 km and "about 30
     miles" are one chase; 135 km from the city is another distance), each run keyed by its lowest
-    value. A figure without a low value joins the run its high value falls in."""
+    value. A figure without a low value joins the run its high value falls in; a floor ("more than
+    100 mph") stands at the edge of what agrees with it, its value and that share more, so it joins
+    the run just above it (193 km/h) rather than making a run of its own."""
+    def place(m: Member) -> float:
+        return m.low * (1 + within) if relative and m.qualifier == "floor" and m.high is None else point(m)
+
     runs: list[list[float]] = []
-    for value in sorted({point(m) for m in members}):
+    for value in sorted({place(m) for m in members}):
         gap = value - runs[-1][-1] if runs else INFINITY
         if runs and gap <= (within * value if relative else within):
             runs[-1].append(value)
         else:
             runs.append([value])
-    out: dict[tuple, list[Member]] = defaultdict(list)
+    by_run: dict[int, list[Member]] = defaultdict(list)
     for m in members:
-        run = next(r for r in runs if r[0] <= point(m) <= r[-1])
-        out[(*key[:2], f"{key[2]} {run[0]:g}", *key[3:])].append(m)
-    return out
+        by_run[next(i for i, r in enumerate(runs) if r[0] <= place(m) <= r[-1])].append(m)
+    return {(*key[:2], f"{key[2]} {min(point(m) for m in run):g}", *key[3:]): run for run in by_run.values()}
 
 
 def split_far_apart(members: list[Member], key: tuple, ratio: float) -> dict[tuple, list[Member]]:

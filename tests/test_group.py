@@ -583,3 +583,16 @@ def test_a_name_suffix_does_not_make_another_persons_age():
 
     settings = load_settings()
     assert subject_of("Tomas Varga III", "age", settings) == subject_of("Mr. Varga", "age", settings)
+
+
+def test_a_floor_joins_the_measure_just_above_it():
+    from claimledger.group import Member, split_by_value
+
+    top = Member("q1", "d1", None, 193, "ceiling", "e1", "Sheriff A", None, None)  # "up to 193 km/h"
+    floor = Member("q2", "d2", 161, None, "floor", "e2", "Undersheriff B", None, None)  # "more than 100 mph"
+    other = Member("q3", "d3", 48, 48, "exact", "e2", "Undersheriff B", None, None)
+    runs = split_by_value([top, floor, other], ("s", "speed", "speed", False), 0.15, relative=True)
+    assert sorted(sorted(m.id for m in run) for run in runs.values()) == [["q1", "q2"], ["q3"]]
+    far = Member("q4", "d4", 100, None, "floor", "e2", "Undersheriff B", None, None)  # "more than 62 mph"
+    runs = split_by_value([top, far], ("s", "speed", "speed", False), 0.15, relative=True)
+    assert len(runs) == 2  # must not: a floor far below joins
