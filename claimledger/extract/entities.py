@@ -67,9 +67,10 @@ def corrected_spans(doc, settings: Settings) -> list[Found]:
     labels = set(settings["entities"]["labels"])
     cues = set(settings["attribution"]["cue_verbs"])
     titles = settings["entities"]["titles"]
+    roles = frozenset(settings["attribution"]["person_role_nouns"])
     raw = []
     for ent in doc.ents:
-        start, end, surface = trim_name(text_of(doc), ent.start_char, ent.end_char, titles)
+        start, end, surface = trim_name(text_of(doc), ent.start_char, ent.end_char, titles, roles)
         if not surface or not any(ch.isupper() for ch in surface[:1]):
             continue
         label = ent.label_
@@ -238,8 +239,13 @@ def names_pattern(names) -> str:
     return branch(trie)
 
 
-def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, int, str]:
-    """The name inside an entity span: no leading "the", title or trailing possessive."""
+DASHED_WORD = re.compile(r"(?<=[a-z.])-([a-z]+)$")
+
+
+def trim_name(text: str, start: int, end: int, titles: list[str], roles: frozenset = frozenset()
+              ) -> tuple[int, int, str]:
+    """The name inside an entity span: no leading "the", title, trailing possessive or role hung on
+    by a dash typed without spaces ("Jonathan Wright-director of ..."; "Ryu Seong-hyeon" keeps his)."""
     surface = text[start:end]
     m = LEADING_THE.match(surface)
     if m:
@@ -252,6 +258,9 @@ def trim_name(text: str, start: int, end: int, titles: list[str]) -> tuple[int, 
     m = _leading_title(tuple(titles)).match(surface)
     if m:
         start += m.end()
+    m = DASHED_WORD.search(text[start:end])
+    if m and m.group(1) in roles:
+        end -= len(m.group(0))
     surface = text[start:end].strip()
     return start, start + len(surface), surface
 

@@ -363,7 +363,7 @@ def phrase_lemma(tok) -> str:
     """A noun with its compounds and the place it is of ("traffic to India": traffic to india)."""
     words = [c.lemma_.lower() for c in tok.children if c.dep_ == "compound" and c.i < tok.i] + [tok.lemma_.lower()]
     for child in tok.children:
-        if child.dep_ == "prep":
+        if child.dep_ == "prep" and child.lower_ != "between":  # "traffic between Europe and Asia": a route
             obj = next((c for c in child.children if c.dep_ == "pobj" and c.ent_type_ in ("GPE", "LOC", "FAC")), None)
             if obj is not None:
                 words += [child.lower_, obj.text.lower()]
@@ -614,11 +614,29 @@ def share_place(span, f: dict) -> Optional[str]:
     head = span.root
     while head.dep_ in ("nummod", "quantmod", "compound") and head.head.i != head.i:
         head = head.head
-    own = [t for c in head.children if c.dep_ not in ("conj", "cc", "punct", "appos") for t in c.subtree]
+    own = [t for c in head.children if c.dep_ not in ("conj", "cc", "punct", "appos") for t in c.subtree
+           if not on_a_route(t, head)]
     names = [t for t in own if t.ent_type_ in f["scope_labels"]]
+    if not names and head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
+        # "100 percent of traffic was lost in the Maldives": the place where the share was lost
+        names = [t for c in head.head.children if c.dep_ == "prep" and c.lower_ in f["scope_preps"]
+                 for t in c.subtree if t.ent_type_ in f["scope_labels"]]
+    if not names and head.dep_ == "dobj":
+        # "Qatar and Djibouti also losing over 70 percent of their traffic": the share of who lost it
+        names = [t for c in head.head.children if c.dep_ == "nsubj"
+                 for t in c.subtree if t.ent_type_ in f["scope_labels"]]
     if not names:
         return None
     return " ".join(t.text for t in names if abs(t.i - names[0].i) <= 3)  # the first place's words
+
+
+def on_a_route(tok, head) -> bool:
+    """Whether a word is in a "between X and Y" phrase under `head`: a route, not a place whose share it is."""
+    while tok.i != head.i and tok.head.i != tok.i:
+        if tok.dep_ == "prep" and tok.lower_ == "between":
+            return True
+        tok = tok.head
+    return False
 
 
 def whose_age(doc, match: NumberMatch) -> Optional[str]:

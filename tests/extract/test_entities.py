@@ -68,3 +68,10 @@ def test_one_name_is_one_entity_whatever_the_model_labels_each_mention(nlp, sett
     entities, _ = extract_entities(doc, "d", settings)
     [velm] = [e for e in entities if e.name == "Velm"]
     assert velm.type == "GPE"  # "the port city of Velm": a place, though the model called one mention a person
+
+
+def test_a_role_hung_on_a_name_by_a_dash_is_not_the_name(nlp, settings):
+    links, _ = linked(nlp, settings, "Jonathan Pell-director of wholesale at Velmnet-told reporters the line was cut. "
+                                     "Ryu Seong-hyeon said the line was cut.")
+    assert "Jonathan Pell" in links.values() and not any("director" in n for n in links.values())
+    assert "Ryu Seong-hyeon" in links.values()  # must: a name's own hyphenated part stays

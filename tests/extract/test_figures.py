@@ -345,3 +345,12 @@ def test_whose_age_a_year_old_phrase_gives(nlp, settings):
     assert got["a 38"] == "Tomas Varga III"  # the person the resident is
     assert got["A 63"] == "woman"
 
+
+
+def test_a_share_is_of_the_place_where_it_was_lost_never_of_a_route(nlp, settings):
+    got = {q.surface: q.counted for q in figures(nlp, settings, (
+        "Cables linking Velm and Tessel were cut on Friday, the operator said. The operator said 100 percent of "
+        "traffic was lost in Qatar. Close to 90 percent of all the data traffic between Europe and the "
+        "Middle East runs on these cables."))}
+    assert got["100 percent"] == "share in Qatar"
+    assert got["Close to 90 percent"] == "data traffic"  # must not: a share of Europe's, or of the Middle East's
