@@ -2,9 +2,9 @@
 
 Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
 subject with its scope ("people at the hospital", "people seriously" apart from "people", "houses in
-Takengon" apart from "houses", children apart from the people of a toll; a place half the story's
-documents mention is the story's own and scopes nothing) and whether they are a
-total or an increment ("an additional 20,000", "four other people" are not the total). A count whose
+Takengon" apart from "houses", children and "25 of the injured" apart from the people of a toll; a
+place half the story's documents mention is the story's own and scopes nothing) and whether they are
+a total or an increment ("an additional 20,000", "four other people" are not the total). A count whose
 phrase holds the head of another count of the story counts that ("three cable systems", "two
 undersea cables"). Measures compare in one unit ("10 km" and "six miles"); a measure the whole event
 has once (a quake's magnitude) is one subject, its figures grouped by value (7.6 and 7.7 one quake,
@@ -139,6 +139,8 @@ def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
     severity = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['severity_scopes']))})(?=\s+(?:{'|'.join(f['scope_preps'])})\s|$)",
                          counted or "")
     key = f" {severity.group(1)}" if severity else ""
+    part = re.search(rf"(?:^|\s){re.escape(f['partitive_scope'])}\s+(\w+)", counted or "")
+    key += f" {f['partitive_scope']} {part.group(1).lower()}" if part else ""
     preps = [*map(re.escape, f["scope_preps"]), re.escape(f["own_count_scope"])]
     m = re.search(rf"(?:^|\s)({'|'.join(preps)})\s+(.+)$", counted or "")
     if not m:

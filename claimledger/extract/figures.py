@@ -306,6 +306,16 @@ def cue_word(counted: Optional[str], table: dict[str, list[str]]) -> Optional[st
     return next((category for category, cues in table.items() if " " not in word and word in cues), None)
 
 
+def partitive_whole(doc, match: NumberMatch, f: dict) -> Optional[str]:
+    """"25 of the injured were flown out", "four of the dead were children": a part of a toll the
+    text has already given, written into what is counted ("of the injured"); "4,000 of them" is not."""
+    m = re.match(r"\s+of\s+the\s+(\w+)\b", text_of(doc)[match.core_end:match.core_end + 40])
+    word = doc.char_span(match.core_end + m.start(1), match.core_end + m.end(1)) if m else None
+    if word is not None and cue_category(word[0], f["conflict_categories"]):
+        return f"{f['partitive_scope']} {word.text.lower()}"
+    return None
+
+
 def acted_on(noun) -> bool:
     """Whether a noun may be what a verb of a toll acts on: not the object of a preposition other than
     "of" ("evacuated to 10 temporary shelters": the shelters are where, not who, was evacuated)."""
@@ -582,8 +592,9 @@ def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: 
             category in settings["figures"]["conflict_categories"]:
         scope = toll_scope(doc, match, settings)
         if scope and not (counted or "").lower().endswith(scope.lower()):
-            return f"{counted} {scope}" if counted else scope
-        return counted
+            counted = f"{counted} {scope}" if counted else scope
+        whole = partitive_whole(doc, match, settings["figures"])
+        return f"{counted} {whole}" if counted and whole else whole or counted
     if category == "count" and counted:
         # "10 houses in Takengon": where its clause says things are counted, never how badly
         scope = toll_scope(doc, match, settings, stated_only=True)

@@ -354,3 +354,12 @@ def test_a_share_is_of_the_place_where_it_was_lost_never_of_a_route(nlp, setting
         "Middle East runs on these cables."))}
     assert got["100 percent"] == "share in Qatar"
     assert got["Close to 90 percent"] == "data traffic"  # must not: a share of Europe's, or of the Middle East's
+
+
+def test_a_part_of_a_toll_already_given_is_written_as_such(nlp, settings):
+    got = {q.surface: q.counted or "" for q in figures(nlp, settings, (
+        "The blast killed 30 people and injured 90, officials said. At least 25 of the injured were flown to "
+        "Velm. Four of the dead were children. Some 4,000 of them were killed or wounded."))}
+    assert got["At least 25"].endswith("of the injured") and got["Four"].endswith("of the dead")
+    assert "of the" not in got["Some 4,000"]  # must not: "of them" is the whole they are
+    assert "of the" not in got["30"]
