@@ -285,7 +285,10 @@ def load_members(ledger: Ledger, settings: Settings, story: str) -> dict[tuple, 
         for m in members:
             if m.originator and m.source_text:
                 said[m.originator].add(f" {name_key(m.source_text)} ")
-    return {key: speaking_for(one_name_one_originator(members, similarity), said) for key, members in keyed.items()}
+    suffixes = frozenset(settings["group"]["legal_suffixes"])
+    spokes = tuple(settings["group"]["spokes_roles"])
+    return {key: speaking_for(one_name_one_originator(members, similarity), said, suffixes, spokes)
+            for key, members in keyed.items()}
 
 
 UNNAMED = "someone:"  # the id prefix of an originator the text does not name ("police", "a spokesman")
@@ -467,12 +470,15 @@ def one_name_one_originator(members: list[Member], similarity: float) -> list[Me
     return [dataclasses.replace(m, originator=same[m.originator]) if m.originator else m for m in members]
 
 
-def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Member]:
-    """One who speaks for another originator of the group is that originator: the body's figure, not
-    a second source. `said` holds the words that name each originator anywhere in the story ("France
-    Telecom spokesman Louis-Michel Aymard", then "Aymard")."""
+def speaking_for(members: list[Member], said: dict[str, set[str]], suffixes: frozenset = frozenset(),
+                 spokes: tuple = ()) -> list[Member]:
+    """One who speaks for another originator of the group is one originator with it: a spokesman
+    (`spokes`) is the body, anyone else the body's figures join under the person's name; never a second
+    source. `said` holds the words that name each originator anywhere in the story ("France
+    Telecom spokesman Louis-Michel Aymard", then "Aymard"); a body is named with or without its legal
+    form (`suffixes`: "Jonathan Wright, Interoute's director" speaks for Interoute Plc)."""
     named = {m.originator: m.originator_name for m in members if m.originator and is_named(m.originator)}
-    names = {origin: name_key(name or "") for origin, name in named.items()}
+    names = {origin: without_legal_form(name_key(name or ""), suffixes) for origin, name in named.items()}
     same = {}
     for origin in names:
         texts = said.get(origin, ())
@@ -482,10 +488,27 @@ def speaking_for(members: list[Member], said: dict[str, set[str]]) -> list[Membe
         if body:
             same[origin] = body
     same = {origin: body for origin, body in same.items() if body not in same}  # never a chain or a swap
-    if not same:
+    # a spokesman's words are the body's; a director or an official who gives a figure is one voice with
+    # the body, named as the person ("Jonathan Wright, Interoute's director": Wright)
+    spoken_for = {body for origin, body in same.items()
+                  if any(f" {role} " in text for text in said.get(origin, ()) for role in spokes)}
+    voice: dict[str, str] = {}
+    for origin, body in sorted(same.items()):
+        if body in spoken_for:
+            voice[origin] = body  # the body stands; its spokesman, and anyone else of it, join it
+        elif body not in voice:
+            voice[body] = origin  # the body's figures join the first person who speaks for it
+        else:
+            voice[origin] = voice[body]
+    if not voice:
         return members
-    return [dataclasses.replace(m, originator=same[m.originator], originator_name=named[same[m.originator]])
-            if m.originator in same else m for m in members]
+    return [dataclasses.replace(m, originator=voice[m.originator], originator_name=named[voice[m.originator]])
+            if m.originator in voice else m for m in members]
+
+
+def without_legal_form(name: str, suffixes: frozenset) -> str:
+    words = name.split()
+    return " ".join(words[:-1]) if len(words) > 1 and words[-1] in suffixes else name
 
 
 def relayed_by(members: list["Member"]) -> str:

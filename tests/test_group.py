@@ -596,3 +596,16 @@ def test_a_floor_joins_the_measure_just_above_it():
     far = Member("q4", "d4", 100, None, "floor", "e2", "Undersheriff B", None, None)  # "more than 62 mph"
     runs = split_by_value([top, far], ("s", "speed", "speed", False), 0.15, relative=True)
     assert len(runs) == 2  # must not: a floor far below joins
+
+
+def test_a_director_of_a_body_is_one_voice_with_it_named_as_the_person():
+    from claimledger.group import Member, speaking_for
+
+    body = Member("q1", "d1", 75, None, "floor", "org:velmnet", "Velmnet Plc", None, None)
+    director = Member("q2", "d2", 90, 90, "approximate", "per:pell", "Ada Pell", None, None)
+    said = {"per:pell": {" ada pell velmnet s director of wholesale "}, "org:velmnet": {" velmnet plc "}}
+    merged = speaking_for([body, director], said, frozenset({"plc"}), ("spokesman",))
+    assert {m.originator for m in merged} == {"per:pell"}  # one voice, the person's ("Velmnet" without "Plc")
+    said["per:pell"] = {" velmnet spokesman ada pell "}
+    merged = speaking_for([body, director], said, frozenset({"plc"}), ("spokesman",))
+    assert {m.originator for m in merged} == {"org:velmnet"}  # a spokesman is the body

@@ -637,7 +637,10 @@ def share_place(span, f: dict) -> Optional[str]:
         names = [t for c in head.head.children if c.dep_ == "nsubj"
                  for t in c.subtree if t.ent_type_ in f["scope_labels"]]
     if not names:
-        return None
+        # "over 70 percent of their traffic": a share of its owner's whole, not of all traffic
+        owned = next((o for t in own if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i == head.i
+                      for o in [t] if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in t.children)), None)
+        return " ".join(w.text for w in owned.subtree) if owned is not None else None
     return " ".join(t.text for t in names if abs(t.i - names[0].i) <= 3)  # the first place's words
 
 

@@ -354,6 +354,9 @@ def test_a_share_is_of_the_place_where_it_was_lost_never_of_a_route(nlp, setting
         "Middle East runs on these cables."))}
     assert got["100 percent"] == "share in Qatar"
     assert got["Close to 90 percent"] == "data traffic"  # must not: a share of Europe's, or of the Middle East's
+    owned = {q.surface: q.counted for q in figures(nlp, settings, (
+        "Cables were cut on Friday, with two island states also losing over 70 percent of their traffic."))}
+    assert owned["over 70 percent"] == "share in their traffic"  # an owner's share, not all traffic's
 
 
 def test_a_part_of_a_toll_already_given_is_written_as_such(nlp, settings):
