@@ -609,3 +609,13 @@ def test_a_director_of_a_body_is_one_voice_with_it_named_as_the_person():
     said["per:pell"] = {" velmnet spokesman ada pell "}
     merged = speaking_for([body, director], said, frozenset({"plc"}), ("spokesman",))
     assert {m.originator for m in merged} == {"org:velmnet"}  # a spokesman is the body
+
+
+def test_rival_estimates_of_a_count_far_apart_still_conflict(tmp_path):
+    data = build_texts(tmp_path, {
+        "a.txt": FLOOD + " Police chief Tom Reyes said 3,000 people marched through Ostavin on Sunday.",
+        "b.txt": FLOOD_AGAIN + " Organiser Ina Holt said 60,000 people marched through Ostavin on Sunday.",
+    })
+    march = group_holding(data, "a.txt", "3,000")
+    assert surfaces(data, march) == {"3,000", "60,000"}, data["groups"]
+    assert march["status"] == "conflicting"  # must not: a part beside a whole, as for a toll
