@@ -469,13 +469,14 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
 
 
 def named_as_place(obj, words: list, f: dict) -> str:
-    """A name the model did not label a place that its own phrase makes one: a place noun with a name
-    on it ("Suka Makmur village") or a name with a place noun in apposition ("Takengon, the capital
-    of Central Aceh district")."""
+    """A name the model took for a person's or an organisation's that its own phrase makes a place's:
+    a place noun with the name on it ("Suka Makmur village") or in apposition to it ("Takengon, the
+    capital of Central Aceh district")."""
     nouns = f["scope_place_nouns"]
-    if obj.lemma_.lower() in nouns and any(w.pos_ == "PROPN" and w.dep_ == "compound" for w in words):
-        return " ".join(w.text for w in words)
-    if obj.pos_ == "PROPN" and any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in obj.children):
+    names = [w for w in words if w.pos_ == "PROPN" and w.ent_type_ in ("PERSON", "ORG")]
+    if obj.lemma_.lower() in nouns and any(w.dep_ == "compound" for w in names) or \
+            obj.i in {w.i for w in names} and any(c.dep_ == "appos" and c.lemma_.lower() in nouns
+                                                  for c in obj.children):
         return " ".join(w.text for w in words)
     return ""
 
