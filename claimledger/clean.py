@@ -236,7 +236,7 @@ def published_from_name(source: str, settings: Settings) -> Optional[str]:
 
 
 def published_from_text(paragraphs: list[str], settings: Settings) -> Optional[str]:
-    """The first date line among these paragraphs ("April 10, 2007 - 7:07AM", "By Ann Lee Oct 24, 2024")."""
+    """The first date line among these paragraphs ("March 4, 2019 - 8:15AM", "By Ann Lee Oct 24, 2024")."""
     for para in paragraphs:
         if len(para) > 80:
             continue

@@ -2,7 +2,7 @@
 
 Figures group by story (documents whose words are alike, `store._file_in_story`), category, counted
 subject with its scope ("people at the hospital", "people seriously" apart from "people", "houses in
-Takengon" apart from "houses", children and "25 of the injured" apart from the people of a toll; a
+Tessel" apart from "houses", children and "25 of the injured" apart from the people of a toll; a
 place half the story's documents mention is the story's own and scopes nothing) and whether they are
 a total or an increment ("an additional 20,000", "four other people" are not the total). A count whose
 phrase holds the head of another count of the story counts that ("three cable systems", "two
@@ -91,9 +91,10 @@ MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitud
 
 def subject_of(counted: Optional[str], category: str, settings: Settings) -> str:
     """What a figure counts, as one word: people for soldiers, troops, North Koreans, them (every
-    figure of a toll counts people, children a part of them); a measure of the whole event (a quake's magnitude) itself,
-    whatever the phrase around it ("a magnitude 7.6 quake", "the tremor"); what a measure measures
-    ("depth in kilometers": depth), else the measure itself; whose age; else the head noun."""
+    figure of a toll counts people, children a part of them); a measure of the whole event (a
+    quake's magnitude) itself, whatever the phrase around it ("a magnitude 7.6 quake", "the
+    tremor"); what a measure measures ("depth in kilometers": depth), else the measure itself; whose
+    age; else the head noun, with the place a count is counted in ("houses in tessel")."""
     people = set(settings["figures"]["people_nouns"]["words"])
     tolls = set(settings["figures"]["conflict_categories"])
     if category in tolls or category in settings["figures"]["people_verb_categories"]["categories"]:
@@ -117,7 +118,7 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
         thing, scope = without_scope(counted, settings), toll_scope_key(counted, settings)
     words = WORD.findall(thing.lower())
     while category == "age" and len(words) > 1 and words[-1] in settings["group"]["name_suffixes"]:
-        words.pop()  # "Anthony LaCalamita III" is LaCalamita
+        words.pop()  # "Tomas Varga III" is Varga
     head = words[-1] if words else ""
     if category in MEASURES and (not head or unit_factor(head, category, settings) is not None):
         return category
@@ -127,7 +128,7 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
 
 
 def without_scope(counted: Optional[str], settings: Settings) -> str:
-    """What a count counts without the place it is counted in ("houses in Takengon": houses)."""
+    """What a count counts without the place it is counted in ("houses in Tessel": houses)."""
     preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
     return re.split(rf"\s(?:{preps})\s", counted or "", maxsplit=1)[0]
 
@@ -476,7 +477,7 @@ def speaking_for(members: list[Member], said: dict[str, set[str]], suffixes: fro
     (`spokes`) is the body, anyone else the body's figures join under the person's name; never a second
     source. `said` holds the words that name each originator anywhere in the story ("France
     Telecom spokesman Louis-Michel Aymard", then "Aymard"); a body is named with or without its legal
-    form (`suffixes`: "Jonathan Wright, Interoute's director" speaks for Interoute Plc)."""
+    form (`suffixes`: "Ada Pell, Velmnet's director" speaks for Velmnet Plc)."""
     named = {m.originator: m.originator_name for m in members if m.originator and is_named(m.originator)}
     names = {origin: without_legal_form(name_key(name or ""), suffixes) for origin, name in named.items()}
     same = {}
@@ -489,7 +490,7 @@ def speaking_for(members: list[Member], said: dict[str, set[str]], suffixes: fro
             same[origin] = body
     same = {origin: body for origin, body in same.items() if body not in same}  # never a chain or a swap
     # a spokesman's words are the body's; a director or an official who gives a figure is one voice with
-    # the body, named as the person ("Jonathan Wright, Interoute's director": Wright)
+    # the body, named as the person ("Ada Pell, Velmnet's director": Pell)
     spoken_for = {body for origin, body in same.items()
                   if any(f" {role} " in text for text in said.get(origin, ()) for role in spokes)}
     voice: dict[str, str] = {}
@@ -609,7 +610,7 @@ def any_overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> b
 
 def same_time(a: Optional[str], b: Optional[str]) -> bool:
     """Whether two as-of dates may be the same time: equal as far as the less precise one goes
-    ("2024-11" and "2024-11-03" may be; "2013-07-02" and "2013-07-03" are two days), or one unknown."""
+    ("2024-11" and "2024-11-03" may be; "2025-07-02" and "2025-07-03" are two days), or one unknown."""
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 

@@ -245,7 +245,7 @@ DASHED_WORD = re.compile(r"(?<=[a-z.])-([a-z]+)$")
 def trim_name(text: str, start: int, end: int, titles: list[str], roles: frozenset = frozenset()
               ) -> tuple[int, int, str]:
     """The name inside an entity span: no leading "the", title, trailing possessive or role hung on
-    by a dash typed without spaces ("Jonathan Wright-director of ..."; "Ryu Seong-hyeon" keeps his)."""
+    by a dash typed without spaces ("Ada Pell-director of ..."; "Ryu Seong-hyeon" keeps his)."""
     surface = text[start:end]
     m = LEADING_THE.match(surface)
     if m:

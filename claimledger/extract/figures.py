@@ -239,7 +239,7 @@ def counted_phrase(doc, match: NumberMatch) -> Optional[str]:
 
 
 def is_participle_modifier(doc, i: int) -> bool:
-    """"355 damaged shops", "12 wounded soldiers": a past participle before the noun it describes."""
+    """"40 damaged shops", "12 wounded soldiers": a past participle before the noun it describes."""
     return doc[i].tag_ == "VBN" and i + 1 < len(doc) and doc[i + 1].pos_ in ("NOUN", "PROPN", "ADJ")
 
 
@@ -287,7 +287,7 @@ def category_of(doc, match: NumberMatch, counted: Optional[str], settings: Setti
         if noun is not None else None
     named = cue_word(counted, f["conflict_categories"])
     if named:
-        return named  # "Leaves Woman Dead and 2 Hurt": the headline's word after the number is the toll
+        return named  # "Leaves Guard Dead and 3 Hurt": the headline's word after the number is the toll
     if parsed and (people or parsed in f["people_verb_categories"]["categories"] and acted_on(noun)):
         return parsed
     if people and speaks(noun, settings):
@@ -470,8 +470,8 @@ def place_phrase(doc, prep, f: dict, nested: bool = True) -> Optional[str]:
 
 def named_as_place(obj, words: list, f: dict) -> str:
     """A name the model took for a person's or an organisation's that its own phrase makes a place's:
-    a place noun with the name on it ("Suka Makmur village") or in apposition to it ("Takengon, the
-    capital of Central Aceh district")."""
+    a place noun with the name on it ("Bukit Sari village") or in apposition to it ("Tessel, the
+    capital of Drava district")."""
     nouns = f["scope_place_nouns"]
     names = [w for w in words if w.pos_ == "PROPN" and w.ent_type_ in ("PERSON", "ORG")]
     if obj.lemma_.lower() in nouns and any(w.dep_ == "compound" for w in names) or \
@@ -597,7 +597,7 @@ def what_is_measured(doc, match: NumberMatch, counted: Optional[str], category: 
         whole = partitive_whole(doc, match, settings["figures"])
         return f"{counted} {whole}" if counted and whole else whole or counted
     if category == "count" and counted:
-        # "10 houses in Takengon": where its clause says things are counted, never how badly
+        # "10 houses in Tessel": where its clause says things are counted, never how badly
         scope = toll_scope(doc, match, settings, stated_only=True)
         if scope and not counted.lower().endswith(scope.lower()):
             return f"{counted} {scope}"
@@ -628,21 +628,27 @@ def share_place(span, f: dict) -> Optional[str]:
         head = head.head
     own = [t for c in head.children if c.dep_ not in ("conj", "cc", "punct", "appos") for t in c.subtree
            if not on_a_route(t, head)]
-    names = [t for t in own if t.ent_type_ in f["scope_labels"]]
-    if not names and head.dep_ in ("nsubj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
-        # "100 percent of traffic was lost in the Maldives": the place where the share was lost
-        names = [t for c in head.head.children if c.dep_ == "prep" and c.lower_ in f["scope_preps"]
-                 for t in c.subtree if t.ent_type_ in f["scope_labels"]]
-    if not names and head.dep_ == "dobj":
-        # "Qatar and Djibouti also losing over 70 percent of their traffic": the share of who lost it
-        names = [t for c in head.head.children if c.dep_ == "nsubj"
-                 for t in c.subtree if t.ent_type_ in f["scope_labels"]]
-    if not names:
-        # "over 70 percent of their traffic": a share of its owner's whole, not of all traffic
-        owned = next((o for t in own if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i == head.i
-                      for o in [t] if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in t.children)), None)
-        return " ".join(w.text for w in owned.subtree) if owned is not None else None
-    return " ".join(t.text for t in names if abs(t.i - names[0].i) <= 3)  # the first place's words
+    names = [t for t in own if t.ent_type_ in f["scope_labels"]] or places_of_its_verb(head, f)
+    if names:
+        return " ".join(t.text for t in names if abs(t.i - names[0].i) <= 3)  # the first place's words
+    # "over 70 percent of their traffic": a share of its owner's whole, not of all traffic
+    owned = next((t for t in own if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.i == head.i
+                  and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in t.children)), None)
+    return " ".join(w.text for w in owned.subtree) if owned is not None else None
+
+
+def places_of_its_verb(head, f: dict) -> list:
+    """The place a share's verb puts it in ("100 percent of traffic was lost in Qatar"), or the place
+    that has the share ("Qatar also lost over 70 percent"): the share is that place's."""
+    verb = head.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.i == head.i:
+        return []
+    if head.dep_ in ("nsubj", "nsubjpass"):
+        return [t for c in verb.children if c.dep_ == "prep" and c.lower_ in f["scope_preps"]
+                for t in c.subtree if t.ent_type_ in f["scope_labels"]]
+    if head.dep_ == "dobj":
+        return [t for c in verb.children if c.dep_ == "nsubj" for t in c.subtree if t.ent_type_ in f["scope_labels"]]
+    return []
 
 
 def on_a_route(tok, head) -> bool:
@@ -674,8 +680,8 @@ def whose_age(doc, match: NumberMatch) -> Optional[str]:
 
 
 def described_person(tok) -> Optional[str]:
-    """The person a "37-year-old" phrase is about: the name it heads ("15-year-old Alexandros
-    Grigoropoulos"), or the person its noun stands beside ("Ann Lee, a 38-year-old Velm resident")."""
+    """The person a "37-year-old" phrase is about: the name it heads ("15-year-old Andreas
+    Kostopoulos"), or the person its noun stands beside ("Ann Lee, a 38-year-old Velm resident")."""
     noun = tok
     while noun.dep_ in ("compound", "flat", "amod", "nmod") and noun.head.i > noun.i:
         noun = noun.head
@@ -685,7 +691,7 @@ def described_person(tok) -> Optional[str]:
         if noun.dep_ == "attr" else None
     if person is None:
         return None
-    ent = next((e for e in person.doc.ents if e.start <= person.i < e.end and e.label_ == "PERSON"), None)
+    ent = next((e for e in ents_of(person.doc) if e.start <= person.i < e.end and e.label_ == "PERSON"), None)
     return ent.text if ent is not None else person.text
 
 
