@@ -154,12 +154,15 @@ CREATE TABLE IF NOT EXISTS claim_buckets (
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(surface, source_text, content="claims");
 """
 # Stories by content (`_file_in_story`): document frequencies of words (the row '' holds the number
-# of documents) and each story's centroid; the stories a user named for documents (`build --story`).
+# of documents), each story's centroid and the sum of its squared weights (kept with it, so that
+# filing a document never sums every candidate story's centroid); the stories a user named for
+# documents (`build --story`).
 STORY_TABLES = """
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS story_centroids (
     story TEXT NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (story, term));
 CREATE INDEX IF NOT EXISTS story_centroids_term ON story_centroids(term);
+CREATE TABLE IF NOT EXISTS story_norms (story TEXT PRIMARY KEY, sumsq REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS named_stories (document_id TEXT PRIMARY KEY, story TEXT NOT NULL);
 """
 V2 = V2.replace("{STORY_TABLES}", STORY_TABLES)
@@ -234,7 +237,7 @@ class Ledger:
             if version > SCHEMA_VERSION:
                 raise LedgerError(f"{self.name} was written by a newer claimledger (schema {version}); "
                                   "upgrade claimledger")
-            if not readonly and "named_stories" not in tables and version >= 2:
+            if not readonly and not {"named_stories", "story_norms"} <= tables and version >= 2:
                 self._add_story_tables()
             if version == 2 and not readonly:
                 self._upgrade_to_claims()
@@ -354,7 +357,8 @@ class Ledger:
         first, everything marked pending."""
         from .extract.blocking import minhash_bands, story_keys
 
-        for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands", "story_df", "story_centroids"):
+        for table in (*GROUP_TABLES, "near_copies", "story_keys", "minhash_bands", "story_df", "story_centroids",
+                      "story_norms"):
             self.conn.execute(f"DELETE FROM {table}")
         self.conn.execute("UPDATE documents SET story = NULL, copy_of = NULL")
         count = 0
@@ -586,7 +590,7 @@ class Ledger:
             parts = story_parts(members, self.settings)
             if len(parts) < 2:
                 continue
-            self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (story,))
+            self._drop_centroid(story)
             for n, part in enumerate(parts):
                 name = story if n == 0 else part[0]
                 if n:
@@ -612,13 +616,9 @@ class Ledger:
             for r in self.conn.execute(f"SELECT story, term, weight FROM story_centroids WHERE term IN ({marks(chunk)})",
                                        tuple(chunk)):
                 dots[r[0]] = dots.get(r[0], 0.0) + r[2] * vector[r[1]]
-        similar: dict[str, float] = {}
-        for chunk in chunks(sorted(dots)):
-            for r in self.conn.execute(f"SELECT story, sum(weight * weight) FROM story_centroids WHERE story IN "
-                                       f"({marks(chunk)}) GROUP BY story", tuple(chunk)):
-                similarity = dots[r[0]] / (r[1] ** 0.5 or 1.0)
-                if similarity >= table["story_similarity"]:
-                    similar[r[0]] = similarity
+        norms = self._centroid_norms(sorted(dots))
+        similar = {story: dot / (norms.get(story) or 1.0) for story, dot in dots.items()}
+        similar = {story: v for story, v in similar.items() if v >= table["story_similarity"]}
         if not similar:
             return document_id
         best = max(similar, key=lambda s: (similar[s], s))
@@ -633,7 +633,7 @@ class Ledger:
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (merged,))
             self._add_to_centroid(story, {r[0]: r[1] for r in self.conn.execute(
                 "SELECT term, weight FROM story_centroids WHERE story = ?", (merged,))})
-            self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (merged,))
+            self._drop_centroid(merged)
         if len(joined) > 1:
             self.conn.execute("INSERT OR IGNORE INTO pending VALUES ('story', ?)", (story,))
         return story
@@ -669,11 +669,32 @@ class Ledger:
                               "DO UPDATE SET weight = story_centroids.weight + excluded.weight",
                               [(story, t, v) for t, v in sorted(vector.items())])
         keep = self.settings["group"]["story_centroid_terms"]
-        rows = self.conn.execute("SELECT term, weight FROM story_centroids WHERE story = ?", (story,)).fetchall()
+        rows = sorted(self.conn.execute("SELECT term, weight FROM story_centroids WHERE story = ?", (story,)),
+                      key=lambda r: (-r[1], r[0]))
         if len(rows) > keep:
-            dropped = sorted(rows, key=lambda r: (-r[1], r[0]))[keep:]
             self.conn.executemany("DELETE FROM story_centroids WHERE story = ? AND term = ?",
-                                  [(story, r[0]) for r in dropped])
+                                  [(story, r[0]) for r in rows[keep:]])
+        self.conn.execute("INSERT INTO story_norms VALUES (?, ?) ON CONFLICT (story) DO UPDATE SET sumsq = excluded.sumsq",
+                          (story, sum(r[1] * r[1] for r in rows[:keep])))
+
+    def _drop_centroid(self, story: str) -> None:
+        self.conn.execute("DELETE FROM story_centroids WHERE story = ?", (story,))
+        self.conn.execute("DELETE FROM story_norms WHERE story = ?", (story,))
+
+    def _centroid_norms(self, stories: list[str]) -> dict[str, float]:
+        """Each story's centroid length, from `story_norms`; summed from the centroid (and kept) for a
+        story filed before that table existed."""
+        sumsq: dict[str, float] = {}
+        for chunk in chunks(stories):
+            sumsq.update((r[0], r[1]) for r in self.conn.execute(
+                f"SELECT story, sumsq FROM story_norms WHERE story IN ({marks(chunk)})", tuple(chunk)))
+        missing = [s for s in stories if s not in sumsq]
+        for chunk in chunks(missing):
+            for r in self.conn.execute(f"SELECT story, sum(weight * weight) FROM story_centroids WHERE story IN "
+                                       f"({marks(chunk)}) GROUP BY story", tuple(chunk)):
+                sumsq[r[0]] = r[1]
+                self.conn.execute("INSERT INTO story_norms VALUES (?, ?) ON CONFLICT (story) DO NOTHING", r)
+        return {story: value ** 0.5 for story, value in sumsq.items()}
 
     @property
     def settings(self):

@@ -198,3 +198,30 @@ def test_a_common_run_of_words_fills_a_bucket_only_up_to_its_cap_and_relays_are_
             largest = ledger.conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM claim_buckets "
                                           "GROUP BY bucket)").fetchone()[0]
             assert largest == 3
+
+
+def test_each_storys_centroid_length_is_kept_with_it_and_added_to_an_older_ledger(tmp_path):
+    db = tmp_path / "l.db"
+    build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)
+
+    def lengths():
+        conn = sqlite3.connect(db)
+        try:
+            summed = dict(conn.execute("SELECT story, sum(weight * weight) FROM story_centroids GROUP BY story"))
+            kept = dict(conn.execute("SELECT story, sumsq FROM story_norms"))
+            return summed, kept
+        finally:
+            conn.close()
+
+    summed, kept = lengths()
+    assert summed and set(kept) == set(summed)
+    assert all(abs(kept[s] - summed[s]) < 1e-9 for s in summed)
+    conn = sqlite3.connect(db)  # a ledger from before the table: it is added, and filled as stories are compared
+    conn.execute("DROP TABLE story_norms")
+    conn.commit()
+    conn.close()
+    (tmp_path / "more.txt").write_text((EXAMPLES / "kursk-wire.txt").read_text().replace("Monday", "Tuesday")
+                                       + "\n\nOfficials said on Friday that 12 more soldiers were wounded.")
+    build([str(tmp_path / "more.txt")], str(db), quiet=True)
+    summed, kept = lengths()
+    assert kept and all(abs(kept[s] - summed[s]) < 1e-9 for s in kept)
