@@ -248,9 +248,9 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
     before = set(multiprocessing.active_children())
     if "fork" in multiprocessing.get_all_start_methods():
         load_nlp()
-        pool = multiprocessing.get_context("fork").Pool(jobs)
+        pool = multiprocessing.get_context("fork").Pool(jobs, initializer=leave_interrupts_to_the_build)
     else:
-        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=load_nlp)
+        pool = multiprocessing.get_context("spawn").Pool(jobs, initializer=start_worker)
     workers = [p for p in multiprocessing.active_children() if p not in before]
     try:
         running = None
@@ -271,6 +271,19 @@ def analysed_in_pool(articles: Iterator[tuple[Article, str]], jobs: int) -> Iter
         raise
     pool.close()  # every task is done: let the workers exit, and wait for them to
     pool.join()
+
+
+def leave_interrupts_to_the_build() -> None:
+    """A worker ignores ^C (a terminal sends it to the whole process group): the build that started
+    it stops it, and says so in one line, instead of each worker printing where it was."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_worker() -> None:
+    leave_interrupts_to_the_build()
+    load_nlp()
 
 
 def results_of(running, workers: list, poll_seconds: float = 1.0) -> list:

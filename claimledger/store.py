@@ -14,7 +14,6 @@ leaves the work for the next one.
 """
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 import sys
@@ -151,17 +150,19 @@ CREATE INDEX IF NOT EXISTS claims_source ON claims(source_entity_id);
 CREATE INDEX IF NOT EXISTS claims_key ON claims(claim_key);
 CREATE TABLE IF NOT EXISTS claim_buckets (
     bucket INTEGER NOT NULL, claim_id TEXT NOT NULL REFERENCES claims(id), PRIMARY KEY (bucket, claim_id));
+CREATE TABLE IF NOT EXISTS claim_words (claim_id TEXT PRIMARY KEY REFERENCES claims(id), words TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5(surface, source_text, content="claims");
 """
 # Stories by content (`_file_in_story`): document frequencies of words (the row '' holds the number
-# of documents), each story's centroid and the sum of its squared weights (kept with it, so that
-# filing a document never sums every candidate story's centroid); the stories a user named for
-# documents (`build --story`).
+# of documents), each story's centroid (indexed by word with its story and weight, so that the
+# stories sharing a document's words are read from the index alone) and the sum of its squared
+# weights (kept with it, so that filing a document never sums every candidate story's centroid); the
+# stories a user named for documents (`build --story`).
 STORY_TABLES = """
 CREATE TABLE IF NOT EXISTS story_df (term TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS story_centroids (
     story TEXT NOT NULL, term TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (story, term));
-CREATE INDEX IF NOT EXISTS story_centroids_term ON story_centroids(term);
+CREATE INDEX IF NOT EXISTS story_centroids_by_term ON story_centroids(term, story, weight);
 CREATE TABLE IF NOT EXISTS story_norms (story TEXT PRIMARY KEY, sumsq REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS named_stories (document_id TEXT PRIMARY KEY, story TEXT NOT NULL);
 """
@@ -239,10 +240,14 @@ class Ledger:
                                   "upgrade claimledger")
             if not readonly and not {"named_stories", "story_norms"} <= tables and version >= 2:
                 self._add_story_tables()
+            if not readonly and version >= 2:
+                self._index_centroids_by_term()
             if version == 2 and not readonly:
                 self._upgrade_to_claims()
             elif version == SCHEMA_VERSION and not readonly and "claims" in tables and "claim_buckets" not in tables:
                 self._add_claim_keys()
+            elif version == SCHEMA_VERSION and not readonly and "claim_buckets" in tables and "claim_words" not in tables:
+                self._add_claim_words()
             elif version < SCHEMA_VERSION:
                 if readonly or self.postgres:
                     raise LedgerError(f"{self.name} has an older schema ({version}); run `claimledger build` "
@@ -303,6 +308,33 @@ class Ledger:
                 if statement.strip() and "tsv" not in statement:
                     self.conn.execute(statement)
 
+    def _index_centroids_by_term(self) -> None:
+        """An older ledger's index of centroid words by word alone replaced by `story_centroids_by_term`."""
+        if self.postgres:
+            old = self.conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'story_centroids_term'").fetchone()
+        else:
+            old = self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
+                                    "AND name = 'story_centroids_term'").fetchone()
+        if old is not None:
+            with self.transaction():
+                self.conn.execute("CREATE INDEX IF NOT EXISTS story_centroids_by_term "
+                                  "ON story_centroids(term, story, weight)")
+                self.conn.execute("DROP INDEX story_centroids_term")
+
+    def _add_claim_words(self) -> None:
+        """The words of first claims (`_file_claim`), for a ledger made before they were kept: read
+        from the surfaces of the claims in the buckets."""
+        from .extract.claims import claim_terms
+
+        with self.transaction():
+            for statement in store_postgres.schema(V3) if self.postgres else V3.split(";"):
+                if "claim_words" in statement:
+                    self.conn.execute(statement)
+            first = self.conn.execute("SELECT c.id, c.surface FROM claims c WHERE c.id IN "
+                                      "(SELECT claim_id FROM claim_buckets)").fetchall()
+            self.conn.executemany("INSERT INTO claim_words VALUES (?, ?)",
+                                  [(r[0], " ".join(sorted(claim_terms(r[1], self.settings)))) for r in first])
+
     def _upgrade_to_claims(self) -> None:
         """Schema 2 to 3: the claims table. Documents stored before it have no claims until they
         are built again."""
@@ -318,12 +350,14 @@ class Ledger:
         with self.transaction():
             self.conn.execute("ALTER TABLE claims ADD COLUMN claim_key TEXT")
             for statement in store_postgres.schema(V3) if self.postgres else V3.split(";"):
-                if "claim_buckets" in statement or ("INDEX" in statement and "claim_key" in statement):
+                if "claim_buckets" in statement or "claim_words" in statement or (
+                        "INDEX" in statement and "claim_key" in statement):
                     self.conn.execute(statement)
             self._file_every_claim()
 
     def _file_every_claim(self) -> None:
         self.conn.execute("DELETE FROM claim_buckets")
+        self.conn.execute("DELETE FROM claim_words")
         for row in list(self.conn.execute('SELECT c.id, c.surface FROM claims c JOIN documents d '
                                           'ON d.id = c.document_id ORDER BY d.rowid, c."start", c.id')):
             self._file_claim(row[0], row[1])
@@ -479,8 +513,9 @@ class Ledger:
         there, so buckets stay small however many outlets relay one statement. A candidate must share
         the exact bucket or `min_shared_bands` LSH bands (one band is what claims of a third of the
         words in common often share); a bucket holds at most `max_bucket_claims` first claims, so a
-        common run of words (a hub) costs a bounded look-up. Who says it is compared when reading (by
-        canonical entity, which linking may still change)."""
+        common run of words (a hub) costs a bounded look-up. A claim with the very words of a first
+        claim in the exact bucket repeats it (no other can overlap more) and the bands are not read.
+        Who says it is compared when reading (by canonical entity, which linking may still change)."""
         from .extract.claims import claim_buckets, claim_terms, terms_jaccard
 
         table = self.settings["relay"]
@@ -488,15 +523,20 @@ class Ledger:
         buckets = claim_buckets(terms, self.settings)
         exact, bands = buckets[0], buckets[1:]
         need = min(table["min_shared_bands"], len(bands)) or 1
-        candidates = [r[0] for r in self.conn.execute(
-            "SELECT claim_id FROM claim_buckets WHERE bucket IN "
+        same = self.conn.execute("SELECT max(claim_id) FROM claim_buckets WHERE bucket = ? AND claim_id != ?",
+                                 (exact, claim_id)).fetchone()[0] if terms else None
+        if same is not None:
+            self.conn.execute("UPDATE claims SET claim_key = ? WHERE id = ?", (same, claim_id))
+            return
+        candidates = self.conn.execute(
+            "SELECT c.claim_id, w.words FROM (SELECT claim_id FROM claim_buckets WHERE bucket IN "
             f"({marks(buckets)}) AND claim_id != ? GROUP BY claim_id "
-            "HAVING sum(CASE WHEN bucket = ? THEN ? ELSE 1 END) >= ? ORDER BY claim_id",
-            (*buckets, claim_id, exact, len(bands) + 1, need))]
+            "HAVING sum(CASE WHEN bucket = ? THEN ? ELSE 1 END) >= ?) c "
+            "JOIN claim_words w ON w.claim_id = c.claim_id ORDER BY c.claim_id",
+            (*buckets, claim_id, exact, len(bands) + 1, need)).fetchall()
         best = None
-        for chunk in chunks(candidates):
-            for r in self.conn.execute(f"SELECT id, surface FROM claims WHERE id IN ({marks(chunk)})", chunk):
-                best = max(best or (0.0, ""), (terms_jaccard(terms, _claim_terms_of(r[1], self.settings)), r[0]))
+        for candidate, words in candidates:
+            best = max(best or (0.0, ""), (terms_jaccard(terms, frozenset(words.split())), candidate))
         key = claim_id
         if best is not None and best[0] >= table["min_jaccard"]:
             key = best[1]
@@ -506,6 +546,7 @@ class Ledger:
                 "HAVING count(*) >= ?", (*buckets, table["max_bucket_claims"]))}
             self.conn.executemany("INSERT OR IGNORE INTO claim_buckets VALUES (?, ?)",
                                   [(b, claim_id) for b in buckets if b not in full])
+            self.conn.execute("INSERT OR IGNORE INTO claim_words VALUES (?, ?)", (claim_id, " ".join(sorted(terms))))
         self.conn.execute("UPDATE claims SET claim_key = ? WHERE id = ?", (key, claim_id))
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
@@ -613,9 +654,8 @@ class Ledger:
         table = self.settings["group"]
         dots: dict[str, float] = {}
         for chunk in chunks(sorted(vector)):
-            for r in self.conn.execute(f"SELECT story, term, weight FROM story_centroids WHERE term IN ({marks(chunk)})",
-                                       tuple(chunk)):
-                dots[r[0]] = dots.get(r[0], 0.0) + r[2] * vector[r[1]]
+            for r in self.conn.execute(dots_with_centroids(len(chunk)), tuple(x for t in chunk for x in (t, vector[t]))):
+                dots[r[0]] = dots.get(r[0], 0.0) + r[1]
         norms = self._centroid_norms(sorted(dots))
         similar = {story: dot / (norms.get(story) or 1.0) for story, dot in dots.items()}
         similar = {story: v for story, v in similar.items() if v >= table["story_similarity"]}
@@ -894,13 +934,12 @@ def chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[i:i + size]
 
 
-@functools.lru_cache(maxsize=65536)
-def _claim_terms_of(surface: str, settings) -> frozenset[str]:
-    """A stored first claim's words, computed once per process (first claims come up as candidates
-    again and again)."""
-    from .extract.claims import claim_terms
-
-    return claim_terms(surface, settings)
+def dots_with_centroids(terms: int) -> str:
+    """The query of each story's dot product with a vector of this many (term, weight) parameters,
+    over the stories sharing a word with it (read from `story_centroids_by_term` alone)."""
+    rows = ", ".join(["(?, ?)"] * terms)
+    return (f"WITH doc (term, weight) AS (VALUES {rows}) SELECT c.story, sum(c.weight * doc.weight) "
+            "FROM doc JOIN story_centroids c ON c.term = doc.term GROUP BY c.story")
 
 
 def marks(chunk: list) -> str:

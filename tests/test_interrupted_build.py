@@ -102,3 +102,30 @@ def test_a_worker_killed_mid_build_stops_it_with_one_line(tmp_path):
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and "worker process ended" in lines[0] and "Traceback" not in err
     assert 0 < stored_count(db) < N_DOCUMENTS  # what was stored stays
+
+
+def test_ctrl_c_on_a_parallel_build_stops_it_with_one_line(tmp_path):
+    """A terminal's ^C reaches the build and each of its workers (one process group): the workers
+    must not print tracebacks, the build stops with one line and keeps what it stored."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_corpus(corpus)
+    db = tmp_path / "l.db"
+    proc = subprocess.Popen([sys.executable, "-m", "claimledger", "build", str(corpus), "--db", str(db), "-q",
+                             "--jobs", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 300
+    while stored_count(db) < 1 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError("a build interrupted with ^C must stop, not hang")
+    if proc.returncode == 0:
+        import pytest
+        pytest.skip("the build finished before it was interrupted")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0] and "Traceback" not in err, err
+    assert 0 < stored_count(db) < N_DOCUMENTS

@@ -195,6 +195,9 @@ def test_a_common_run_of_words_fills_a_bucket_only_up_to_its_cap_and_relays_are_
                 content = f"the river authority expects flood barriers in town{i} village{i} hamlet{i} to hold"
                 assert file(f"c{i + 1}", content) == f"c{i + 1}"
             assert file("relay", first.replace("expects", "expected")) == "c0"  # a relay still finds it
+            assert file("same words", first.replace("the river", "river")) == "c0"  # found in the exact bucket
+            assert file("only stopwords", "it was so") == "only stopwords"
+            assert file("more stopwords", "it was so") == "more stopwords"  # no words: nothing to repeat
             largest = ledger.conn.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM claim_buckets "
                                           "GROUP BY bucket)").fetchone()[0]
             assert largest == 3
@@ -225,3 +228,48 @@ def test_each_storys_centroid_length_is_kept_with_it_and_added_to_an_older_ledge
     build([str(tmp_path / "more.txt")], str(db), quiet=True)
     summed, kept = lengths()
     assert kept and all(abs(kept[s] - summed[s]) < 1e-9 for s in kept)
+
+
+def test_stories_sharing_a_documents_words_are_read_from_the_index_alone(example_ledger, tmp_path):
+    from claimledger.store import dots_with_centroids
+
+    conn = sqlite3.connect(example_ledger)
+    try:
+        plan = " ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + dots_with_centroids(2),
+                                                    ("troops", 1.0, "kursk", 2.0)))
+    finally:
+        conn.close()
+    assert "COVERING INDEX story_centroids_by_term" in plan
+
+
+def test_first_claims_keep_their_words_and_an_older_ledger_gets_them(tmp_path):
+    from claimledger.extract.claims import claim_terms
+    from claimledger.settings import load_settings
+
+    db = tmp_path / "l.db"
+    build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)
+
+    def words_and_first_claims():
+        conn = sqlite3.connect(db)
+        try:
+            words = dict(conn.execute("SELECT claim_id, words FROM claim_words"))
+            first = dict(conn.execute("SELECT id, surface FROM claims WHERE id IN (SELECT claim_id FROM claim_buckets)"))
+            indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            return words, first, indexes
+        finally:
+            conn.close()
+
+    words, first, indexes = words_and_first_claims()
+    assert first and set(words) == set(first)
+    assert all(words[c] == " ".join(sorted(claim_terms(first[c], load_settings()))) for c in first)
+    assert "story_centroids_by_term" in indexes
+    conn = sqlite3.connect(db)  # a ledger from before: no words kept, centroid words indexed by word alone
+    conn.execute("DROP TABLE claim_words")
+    conn.execute("DROP INDEX story_centroids_by_term")
+    conn.execute("CREATE INDEX story_centroids_term ON story_centroids(term)")
+    conn.commit()
+    conn.close()
+    Ledger(db).close()
+    again, _, indexes = words_and_first_claims()
+    assert again == words
+    assert "story_centroids_by_term" in indexes and "story_centroids_term" not in indexes
