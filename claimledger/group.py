@@ -52,6 +52,7 @@ holds one small row per figure of that story (ids, values, originator), never te
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -127,9 +128,16 @@ def subject_of(counted: Optional[str], category: str, settings: Settings) -> str
     return (head.rstrip("s") if len(head) > 3 else head) + scope
 
 
+@functools.lru_cache(maxsize=64)
+def one_of(words: tuple[str, ...]) -> str:
+    """A regular expression matching any of these words, built once per list (regrouping a large
+    ledger asks for the same few lists for every figure)."""
+    return "|".join(map(re.escape, words))
+
+
 def without_scope(counted: Optional[str], settings: Settings) -> str:
     """What a count counts without the place it is counted in ("houses in Tessel": houses)."""
-    preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
+    preps = one_of(tuple(settings["figures"]["scope_preps"]))
     return re.split(rf"\s(?:{preps})\s", counted or "", maxsplit=1)[0]
 
 
@@ -137,13 +145,12 @@ def toll_scope_key(counted: Optional[str], settings: Settings) -> str:
     """The scope written into what a toll counts ("people at the hospital": " at hospital"; "people
     seriously": " seriously"), as a key: figures of different scopes are different groups."""
     f = settings["figures"]
-    severity = re.search(rf"(?:^|\s)({'|'.join(map(re.escape, f['severity_scopes']))})(?=\s+(?:{'|'.join(f['scope_preps'])})\s|$)",
+    severity = re.search(rf"(?:^|\s)({one_of(tuple(f['severity_scopes']))})(?=\s+(?:{one_of(tuple(f['scope_preps']))})\s|$)",
                          counted or "")
     key = f" {severity.group(1)}" if severity else ""
     part = re.search(rf"(?:^|\s){re.escape(f['partitive_scope'])}\s+(\w+)", counted or "")
     key += f" {f['partitive_scope']} {part.group(1).lower()}" if part else ""
-    preps = [*map(re.escape, f["scope_preps"]), re.escape(f["own_count_scope"])]
-    m = re.search(rf"(?:^|\s)({'|'.join(preps)})\s+(.+)$", counted or "")
+    m = re.search(rf"(?:^|\s)({one_of((*f['scope_preps'], f['own_count_scope']))})\s+(.+)$", counted or "")
     if not m:
         return key
     words = WORD.findall(m.group(2).lower())
@@ -396,8 +403,8 @@ def without_main_place(subject: str, places: set[str], settings: Settings) -> st
     """A subject without a scope that is the story's own place ("people in papua", "people across
     papua" in a story of a Papua quake, "cables in the mediterranean sea" in one of cables cut in
     the Mediterranean): the place of the whole is no part of it."""
-    preps = "|".join(map(re.escape, settings["figures"]["scope_preps"]))
-    nouns = "|".join(map(re.escape, settings["group"]["place_name_suffixes"]))
+    preps = one_of(tuple(settings["figures"]["scope_preps"]))
+    nouns = one_of(tuple(settings["group"]["place_name_suffixes"]))
     for place in sorted(places, key=len, reverse=True):
         # "in the mediterranean sea" is "in the mediterranean"
         subject = re.sub(rf"\s(?:{preps})\s(?:the\s)?{re.escape(place)}(?:\s(?:{nouns}))?$", "", subject)
