@@ -298,17 +298,17 @@ def cmd_demo(args) -> int:
 
 
 def figures_table(ledger, width: int = 120) -> str:
-    from .report import value_text
+    from .report import outlet_name, value_text
 
     rows = [("value", "counts", "category", "source", "outlet", "as of")]
     for r in ledger.rows(
             "SELECT q.low, q.high, q.qualifier, q.surface, q.counted, q.category, coalesce(e.name, q.source_text) AS src, "
-            "coalesce(d.outlet, d.source) AS outlet, q.as_of FROM quantities q "
+            "d.outlet, d.url, d.source, q.as_of FROM quantities q "
             "JOIN documents d ON d.id = q.document_id LEFT JOIN resolved_entities e ON e.id = q.source_entity_id "
             "ORDER BY q.category, d.source, q.\"start\""):
         rows.append((value_text(r["low"], r["high"], r["qualifier"], r["surface"]), r["counted"] or "",
-                     r["category"], r["src"] or "(unattributed)", Path(r["outlet"]).name if "/" in r["outlet"]
-                     else r["outlet"], r["as_of"] or ""))
+                     r["category"], r["src"] or "(unattributed)", outlet_name(r["outlet"], r["url"], r["source"]),
+                     r["as_of"] or ""))
     limits = (16, 30, 11, 28, 24, 10)
     lines = []
     for row in rows:

@@ -62,6 +62,8 @@ def test_demo_prints_the_figures_table():
     assert header.split()[:3] == ["value", "counts", "category"]
     assert any("killed" in r and "300" in r for r in rows)
     assert any("Zelensk" in r for r in rows)
+    assert not any(".txt" in r or ".html" in r for r in rows)  # an outlet is never a file name
+    assert any("outlet not known" in r for r in rows) and any("Frontline Daily" in r for r in rows)
 
 
 def test_seeds_build_and_export(tmp_path):
