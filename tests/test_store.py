@@ -273,3 +273,15 @@ def test_first_claims_keep_their_words_and_an_older_ledger_gets_them(tmp_path):
     again, _, indexes = words_and_first_claims()
     assert again == words
     assert "story_centroids_by_term" in indexes and "story_centroids_term" not in indexes
+
+
+def test_one_storys_articles_over_two_months_are_one_story(tmp_path):
+    """The bundled articles follow one story from mid-December to late February, from four outlets
+    and in three formats: they must land in one story, found from their words alone."""
+    db = tmp_path / "l.db"
+    build([str(p) for p in sorted(EXAMPLES.iterdir())], str(db), quiet=True)
+    with Ledger(db, readonly=True) as ledger:
+        rows = list(ledger.rows("SELECT published, story FROM documents"))
+    dates = sorted(r["published"] for r in rows if r["published"])
+    assert len(rows) == 5 and dates[0] <= "2024-12-31" and dates[-1] >= "2025-02-01"
+    assert len({r["story"] for r in rows}) == 1
