@@ -15,8 +15,8 @@ neither do figures `conflict_max_ratio` times apart (a part beside the whole); t
 times apart are groups of their own ("one man" in a village, "12 people" in the district) unless the
 smaller were all dated before the larger (a rising toll); a vague amount ("thousands") reaches up to
 the next number name, so it is no rival to 14,000; originators whose
-names are spellings of one name are one, one who speaks for another originator of the group ("France
-Telecom spokesman Louis-Michel Aymard") is that originator, and a part of an organisation ("Ukraine's
+names are spellings of one name are one, one who speaks for another originator of the group ("Velmnet
+spokesman Tomas Brenn") is that originator, and a part of an organisation ("Ukraine's
 military intelligence") is not the organisation. Outlets come
 from metadata, the URL's host or an "Original Source:" line, else are unknown, never a file name. Each group gets a status from its originators: the
 canonical entities (or, unlinked, the words) the figures are attributed to, however many outlets
@@ -84,7 +84,7 @@ class Member:
     as_of: Optional[str]
     outlet: Optional[str]  # None: not known (no metadata, URL or "Original Source:" line names it)
     conversion: bool = False  # the same sum in another currency, right after it ("$9.4bn (£4.8bn)")
-    source_text: Optional[str] = None  # the words that name the source ("France Telecom spokesman Louis-Michel Aymard")
+    source_text: Optional[str] = None  # the words that name the source ("Velmnet spokesman Tomas Brenn")
 
 
 MEASURES = ("percent", "money", "distance", "speed", "area", "weight", "magnitude")
@@ -482,8 +482,8 @@ def speaking_for(members: list[Member], said: dict[str, set[str]], suffixes: fro
                  spokes: tuple = ()) -> list[Member]:
     """One who speaks for another originator of the group is one originator with it: a spokesman
     (`spokes`) is the body, anyone else the body's figures join under the person's name; never a second
-    source. `said` holds the words that name each originator anywhere in the story ("France
-    Telecom spokesman Louis-Michel Aymard", then "Aymard"); a body is named with or without its legal
+    source. `said` holds the words that name each originator anywhere in the story ("Velmnet
+    spokesman Tomas Brenn", then "Brenn"); a body is named with or without its legal
     form (`suffixes`: "Ada Pell, Velmnet's director" speaks for Velmnet Plc)."""
     named = {m.originator: m.originator_name for m in members if m.originator and is_named(m.originator)}
     names = {origin: without_legal_form(name_key(name or ""), suffixes) for origin, name in named.items()}

@@ -301,12 +301,14 @@ class Ledger:
 
     def _add_story_tables(self) -> None:
         """The tables of stories by content, for a ledger made before them; its documents keep the
-        stories they were filed in until `refile`."""
+        stories they were filed in until `refile`. Centroids already there get their lengths."""
         with self.transaction():
             statements = store_postgres.schema(STORY_TABLES) if self.postgres else STORY_TABLES.split(";")
             for statement in statements:
                 if statement.strip() and "tsv" not in statement:
                     self.conn.execute(statement)
+            self.conn.execute("INSERT INTO story_norms SELECT story, sum(weight * weight) FROM story_centroids "
+                              "GROUP BY story ON CONFLICT (story) DO NOTHING")
 
     def _index_centroids_by_term(self) -> None:
         """An older ledger's index of centroid words by word alone replaced by `story_centroids_by_term`."""
@@ -333,7 +335,7 @@ class Ledger:
             first = self.conn.execute("SELECT c.id, c.surface FROM claims c WHERE c.id IN "
                                       "(SELECT claim_id FROM claim_buckets)").fetchall()
             self.conn.executemany("INSERT INTO claim_words VALUES (?, ?)",
-                                  [(r[0], " ".join(sorted(claim_terms(r[1], self.settings)))) for r in first])
+                                  [(r[0], words_text(claim_terms(r[1], self.settings))) for r in first])
 
     def _upgrade_to_claims(self) -> None:
         """Schema 2 to 3: the claims table. Documents stored before it have no claims until they
@@ -546,7 +548,7 @@ class Ledger:
                 "HAVING count(*) >= ?", (*buckets, table["max_bucket_claims"]))}
             self.conn.executemany("INSERT OR IGNORE INTO claim_buckets VALUES (?, ?)",
                                   [(b, claim_id) for b in buckets if b not in full])
-            self.conn.execute("INSERT OR IGNORE INTO claim_words VALUES (?, ?)", (claim_id, " ".join(sorted(terms))))
+            self.conn.execute("INSERT OR IGNORE INTO claim_words VALUES (?, ?)", (claim_id, words_text(terms)))
         self.conn.execute("UPDATE claims SET claim_key = ? WHERE id = ?", (key, claim_id))
 
     def add_skipped(self, skipped: Skipped, run_id: str) -> None:
@@ -722,18 +724,11 @@ class Ledger:
         self.conn.execute("DELETE FROM story_norms WHERE story = ?", (story,))
 
     def _centroid_norms(self, stories: list[str]) -> dict[str, float]:
-        """Each story's centroid length, from `story_norms`; summed from the centroid (and kept) for a
-        story filed before that table existed."""
+        """Each story's centroid length, from `story_norms`."""
         sumsq: dict[str, float] = {}
         for chunk in chunks(stories):
             sumsq.update((r[0], r[1]) for r in self.conn.execute(
                 f"SELECT story, sumsq FROM story_norms WHERE story IN ({marks(chunk)})", tuple(chunk)))
-        missing = [s for s in stories if s not in sumsq]
-        for chunk in chunks(missing):
-            for r in self.conn.execute(f"SELECT story, sum(weight * weight) FROM story_centroids WHERE story IN "
-                                       f"({marks(chunk)}) GROUP BY story", tuple(chunk)):
-                sumsq[r[0]] = r[1]
-                self.conn.execute("INSERT INTO story_norms VALUES (?, ?) ON CONFLICT (story) DO NOTHING", r)
         return {story: value ** 0.5 for story, value in sumsq.items()}
 
     @property
@@ -940,6 +935,11 @@ def dots_with_centroids(terms: int) -> str:
     rows = ", ".join(["(?, ?)"] * terms)
     return (f"WITH doc (term, weight) AS (VALUES {rows}) SELECT c.story, sum(c.weight * doc.weight) "
             "FROM doc JOIN story_centroids c ON c.term = doc.term GROUP BY c.story")
+
+
+def words_text(terms: frozenset[str]) -> str:
+    """A claim's words as `claim_words` keeps them (read back with `split()`)."""
+    return " ".join(sorted(terms))
 
 
 def marks(chunk: list) -> str:
